@@ -1,0 +1,33 @@
+package dev.quire.evaluation;
+
+/** The measures {@link Metrics} computes, each at every cutoff of its {@link MetricsConfig}. */
+public enum Measure {
+  /** trec_eval {@code ndcg_cut}: graded gain (the relevance), log2 discount, ideal from the qrels. */
+  NDCG("nDCG"),
+  /** trec_eval {@code map_cut}: average precision over the top k, divided by all relevant docs. */
+  MAP("MAP"),
+  /** trec_eval {@code recall}: relevant in the top k over all relevant docs. */
+  RECALL("Recall"),
+  /** trec_eval {@code P}: relevant in the top k over k (missing ranks count as non-relevant). */
+  PRECISION("P"),
+  /**
+   * trec_eval {@code recip_rank} (1 / rank of the first relevant doc) counted only when that rank is
+   * at most k, else 0. trec_eval has no cut for it; BEIR and MTEB compute this MRR@k in Python over
+   * the same ranking, except that they compare scores as doubles rather than C floats, count a
+   * document as relevant when its relevance is above 0 (here: at least the relevance level, the
+   * same at the default level 1), and older versions kept insertion order for tied scores (MTEB now
+   * breaks ties by document id descending, as trec_eval does).
+   */
+  MRR("MRR");
+
+  private final String label;
+
+  Measure(String label) {
+    this.label = label;
+  }
+
+  /** The usual short name, e.g. {@code nDCG}. */
+  public String label() {
+    return label;
+  }
+}
