@@ -1,0 +1,36 @@
+package dev.quire.index;
+
+import java.lang.foreign.MemorySegment;
+import java.util.function.LongConsumer;
+
+/**
+ * A consistent snapshot of the page vectors, read straight from the LMDB memory map.
+ *
+ * <p>The segments it hands out are views of the map, not copies, at any alignment; they are valid
+ * until the reader is closed and then throw on access. A reader belongs to the thread that opened
+ * it (open one per thread: it is cheap); the map cannot grow while readers are open, so keep them
+ * short-lived.
+ */
+public interface VectorReader extends AutoCloseable {
+
+  /** Whether the page is visible and carries embeddings. */
+  boolean hasVectors(long pageId);
+
+  /** Number of vectors of the page. */
+  int tokens(long pageId);
+
+  /** Dimension of the page's vectors. */
+  int dimension(long pageId);
+
+  /** The half-precision blob of the page. */
+  MemorySegment half(long pageId);
+
+  /** The binary-code blob of the page. */
+  MemorySegment binary(long pageId);
+
+  /** Every visible page that carries embeddings, in page id order. */
+  void forEachPage(LongConsumer pageIds);
+
+  @Override
+  void close();
+}
