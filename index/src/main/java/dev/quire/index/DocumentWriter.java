@@ -16,12 +16,16 @@ public interface DocumentWriter extends AutoCloseable {
   /** Page numbers already durable from an interrupted earlier run of the same document. */
   Set<Integer> stagedPages();
 
-  /** Stores one page durably; a page number staged before is replaced. */
+  /**
+   * Stores one page durably; a page number staged before is replaced. Page numbers run from 1 to
+   * the document's page count.
+   */
   void addPage(PageRecord page) throws IOException;
 
   /**
    * Makes the staged pages visible in one atomic step, replacing the previous version of the
-   * document, and is durable on return. The staged pages must be exactly {@code pageCount}.
+   * document, and is durable on return. Pages that were never added (a page that could not be
+   * rendered, say) are simply absent from the committed document.
    */
   void commit() throws IOException;
 

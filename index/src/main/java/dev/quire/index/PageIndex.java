@@ -347,6 +347,11 @@ public final class PageIndex implements Closeable {
       DocumentRecord document, ModelStamp model, StagingEntry staging, PageRecord page)
       throws IOException {
     String id = document.documentId();
+    if (page.pageNumber() < 1 || page.pageNumber() > document.pageCount()) {
+      throw new IllegalArgumentException(
+          "document '" + id + "' has pages 1.." + document.pageCount() + ", not page "
+              + page.pageNumber());
+    }
     PageVectors vectors = page.vectors();
     if (vectors != null) {
       if (model == null) {
@@ -454,18 +459,6 @@ public final class PageIndex implements Closeable {
           store.write(
               tx -> {
                 StagingEntry current = currentStaging(tx, staging);
-                if (current.pages().size() != document.pageCount()) {
-                  throw new IllegalStateException(
-                      "document '"
-                          + id
-                          + "' declares "
-                          + document.pageCount()
-                          + " pages but "
-                          + current.pages().size()
-                          + " are staged (page numbers "
-                          + current.pages().keySet()
-                          + "); nothing was committed");
-                }
                 List<String> removedImages = new ArrayList<>();
                 long vectorPages = tx.counter(Meta.VECTOR_PAGES);
                 DocumentEntry old = tx.document(id);
