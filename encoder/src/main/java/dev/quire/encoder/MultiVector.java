@@ -27,6 +27,30 @@ public record MultiVector(int tokens, int dimension, float[] values) {
     return Arrays.copyOfRange(values, t * dimension, (t + 1) * dimension);
   }
 
+  /**
+   * One vector for the whole input: the mean of the token vectors, L2-normalised (a zero mean
+   * stays zero). Single-vector indexes and dense first stages use it.
+   */
+  public float[] meanPooled() {
+    float[] mean = new float[dimension];
+    for (int t = 0; t < tokens; t++) {
+      for (int d = 0; d < dimension; d++) {
+        mean[d] += values[t * dimension + d];
+      }
+    }
+    double norm = 0;
+    for (float v : mean) {
+      norm += (double) v * v;
+    }
+    if (norm > 0) {
+      float scale = (float) (1 / Math.sqrt(norm));
+      for (int d = 0; d < dimension; d++) {
+        mean[d] *= scale;
+      }
+    }
+    return mean;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof MultiVector m

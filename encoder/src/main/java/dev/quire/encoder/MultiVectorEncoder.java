@@ -2,6 +2,7 @@ package dev.quire.encoder;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns queries and page images into multi-vector embeddings in one shared space. Every
@@ -14,6 +15,14 @@ public interface MultiVectorEncoder extends AutoCloseable {
   List<MultiVector> encodeQueries(List<String> queries);
 
   List<MultiVector> encodePages(List<BufferedImage> pages);
+
+  /**
+   * The patch grid of the embedding {@link #encodePages} gives for this page image, computed
+   * from its size alone; empty when the encoder's tokens do not map to image regions.
+   */
+  default Optional<PatchGrid> patchGrid(BufferedImage page) {
+    return Optional.empty();
+  }
 
   /** Releases native memory and model weights; the default holds none. */
   @Override

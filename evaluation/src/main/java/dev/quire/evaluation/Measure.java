@@ -3,13 +3,13 @@ package dev.quire.evaluation;
 /** The measures {@link Metrics} computes, each at every cutoff of its {@link MetricsConfig}. */
 public enum Measure {
   /** trec_eval {@code ndcg_cut}: graded gain (the relevance), log2 discount, ideal from the qrels. */
-  NDCG("nDCG"),
+  NDCG("nDCG", "ndcg"),
   /** trec_eval {@code map_cut}: average precision over the top k, divided by all relevant docs. */
-  MAP("MAP"),
+  MAP("MAP", "map"),
   /** trec_eval {@code recall}: relevant in the top k over all relevant docs. */
-  RECALL("Recall"),
+  RECALL("Recall", "recall"),
   /** trec_eval {@code P}: relevant in the top k over k (missing ranks count as non-relevant). */
-  PRECISION("P"),
+  PRECISION("P", "precision"),
   /**
    * trec_eval {@code recip_rank} (1 / rank of the first relevant doc) counted only when that rank is
    * at most k, else 0. trec_eval has no cut for it; BEIR and MTEB compute this MRR@k in Python over
@@ -18,16 +18,23 @@ public enum Measure {
    * same at the default level 1), and older versions kept insertion order for tied scores (MTEB now
    * breaks ties by document id descending, as trec_eval does).
    */
-  MRR("MRR");
+  MRR("MRR", "mrr");
 
   private final String label;
+  private final String mtebPrefix;
 
-  Measure(String label) {
+  Measure(String label, String mtebPrefix) {
     this.label = label;
+    this.mtebPrefix = mtebPrefix;
   }
 
   /** The usual short name, e.g. {@code nDCG}. */
   public String label() {
     return label;
+  }
+
+  /** The prefix of MTEB's names, e.g. {@code ndcg} in {@code ndcg_at_10}. */
+  public String mtebPrefix() {
+    return mtebPrefix;
   }
 }

@@ -9,6 +9,8 @@
  * }</pre>
  *
  * <p>Files: {@code format} reads and writes TREC and BEIR runs and qrels; {@code vidore} streams the
- * ViDoRe v1, v2 and v3 benchmarks from their Parquet files.
+ * ViDoRe v1, v2 and v3 benchmarks from their Parquet files. {@code benchmark} runs them (and the
+ * built-in synthetic corpus) through the engine with the ablations, and writes the reports; {@code
+ * cli} is the {@code quire eval} command.
  */
 package dev.quire.evaluation;

@@ -79,6 +79,17 @@ class MetricsTest {
     assertThatThrownBy(() -> Metric.parse("ndcg@0")).hasMessageContaining("at least 1");
   }
 
+  @Test
+  void mtebNamesAreTheLeaderboardsAndParseBack() {
+    assertThat(new Metric(Measure.NDCG, 5).mtebName()).isEqualTo("ndcg_at_5");
+    assertThat(new Metric(Measure.PRECISION, 10).mtebName()).isEqualTo("precision_at_10");
+    for (Measure measure : Measure.values()) {
+      Metric metric = new Metric(measure, 20);
+      assertThat(Metric.parse(metric.mtebName())).isEqualTo(metric);
+    }
+    assertThatThrownBy(() -> Metric.parse("ndcg_at_")).hasMessageContaining("name_at_k");
+  }
+
   private static double log2(double x) {
     return Math.log(x) / Math.log(2);
   }

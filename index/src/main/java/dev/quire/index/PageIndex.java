@@ -14,8 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -629,6 +632,16 @@ public final class PageIndex implements Closeable {
    */
   public List<TextHit> searchText(String query, int n, Set<String> documentIds)
       throws IOException {
+    return searchText(query, n, documentIds, true);
+  }
+
+  /**
+   * BM25 search as {@link #searchText(String, int, Set)}; without snippets when {@code
+   * withSnippets} is false (highlighting re-analyses every hit's text: callers that show a few
+   * hits of many ask {@link #snippets} for those alone).
+   */
+  public List<TextHit> searchText(
+      String query, int n, Set<String> documentIds, boolean withSnippets) throws IOException {
     Objects.requireNonNull(query, "query");
     Objects.requireNonNull(documentIds, "documentIds");
     if (n <= 0) {
@@ -661,7 +674,7 @@ public final class PageIndex implements Closeable {
                   match.documentId(),
                   match.pageNumber(),
                   match.score(),
-                  text.snippet(parsed, texts.get(i))));
+                  withSnippets ? text.snippet(parsed, texts.get(i)) : ""));
         }
       }
       return hits;
@@ -669,6 +682,37 @@ public final class PageIndex implements Closeable {
       lock.unlock();
     }
   }
+  /**
+   * Highlighted passages of {@code query} in the given pages' text (HTML: escaped text, matches
+   * in {@code <b>}); a page where nothing matches gets the start of its text, a query with no
+   * searchable terms an empty string, and a page that no longer exists is left out.
+   */
+  public Map<Long, String> snippets(String query, Collection<Long> pageIds) throws IOException {
+    Objects.requireNonNull(query, "query");
+    Lock lock = enter();
+    try {
+      Query parsed = text.parse(query);
+      Map<Long, String> texts =
+          store.read(
+              tx -> {
+                Map<Long, String> found = new LinkedHashMap<>();
+                for (long pageId : pageIds) {
+                  if (tx.liveFlag(pageId) >= 0) {
+                    found.put(pageId, tx.text(pageId));
+                  }
+                }
+                return found;
+              });
+      Map<Long, String> out = new LinkedHashMap<>();
+      for (Map.Entry<Long, String> e : texts.entrySet()) {
+        out.put(e.getKey(), parsed == null ? "" : text.snippet(parsed, e.getValue()));
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
 
   /** A snapshot reader of the page vectors for the calling thread; close it promptly. */
   public VectorReader vectors() {

@@ -47,7 +47,7 @@ class PageIndexTest {
       assertThat(index.model()).isEmpty();
       put(index, "a", "h1", 3);
       try (DocumentWriter writer = index.write(document("text-only", "h2", 1), null)) {
-        writer.addPage(new PageRecord(7, "Only words here.", "ocr", null, null));
+        writer.addPage(new PageRecord(1, "Only words here.", "ocr", null, null));
         writer.commit();
       }
 
@@ -62,7 +62,7 @@ class PageIndexTest {
       assertThat(second.hasVectors()).isTrue();
       assertThat(index.page(second.pageId())).contains(second);
       assertThat(index.page("a", 4)).isEmpty();
-      assertThat(index.page("text-only", 7).orElseThrow().hasVectors()).isFalse();
+      assertThat(index.page("text-only", 1).orElseThrow().hasVectors()).isFalse();
 
       try (VectorReader reader = index.vectors()) {
         PageVectors expected = vectors(seed("a", 2), TOKENS);
@@ -71,7 +71,7 @@ class PageIndexTest {
         assertThat(reader.dimension(second.pageId())).isEqualTo(MODEL.dimension());
         assertThat(reader.half(second.pageId()).toArray(JAVA_BYTE)).isEqualTo(expected.half());
         assertThat(reader.binary(second.pageId()).toArray(JAVA_BYTE)).isEqualTo(expected.binary());
-        long textOnly = index.page("text-only", 7).orElseThrow().pageId();
+        long textOnly = index.page("text-only", 1).orElseThrow().pageId();
         assertThat(reader.hasVectors(textOnly)).isFalse();
         assertThatThrownBy(() -> reader.half(textOnly)).hasMessageContaining("no half");
       }
@@ -83,7 +83,7 @@ class PageIndexTest {
       assertThat(stored.getRGB(40, 40)).isEqualTo(original.getRGB(40, 40));
       assertThat(ImageIO.read(index.thumbnail("a", 2).orElseThrow().toFile()).getWidth())
           .isEqualTo(64);
-      assertThat(index.pageImage("text-only", 7)).isEmpty();
+      assertThat(index.pageImage("text-only", 1)).isEmpty();
 
       IndexStats stats = index.stats();
       assertThat(stats.documents()).isEqualTo(2);

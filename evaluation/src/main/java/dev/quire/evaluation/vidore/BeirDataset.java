@@ -77,8 +77,18 @@ final class BeirDataset implements EvalDataset {
   }
 
   @Override
+  public int corpusSize() throws IOException {
+    return Math.toIntExact(corpus.rowCount());
+  }
+
+  @Override
+  public Optional<String> textColumn() {
+    return TEXT_COLUMNS.stream().filter(corpus::hasColumn).findFirst();
+  }
+
+  @Override
   public Stream<CorpusPage> corpus() {
-    String text = TEXT_COLUMNS.stream().filter(corpus::hasColumn).findFirst().orElse(null);
+    String text = textColumn().orElse(null);
     List<String> columns = text == null ? List.of(corpusId, "image") : List.of(corpusId, "image", text);
     return corpus.rows(columns).map(row -> {
       String id = requireId(row, corpusId, corpus);

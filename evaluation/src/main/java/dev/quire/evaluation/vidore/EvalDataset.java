@@ -4,6 +4,7 @@ import dev.quire.evaluation.Qrels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -51,6 +52,15 @@ public interface EvalDataset {
 
   /** The corpus pages, in dataset order, each once. */
   Stream<CorpusPage> corpus();
+
+  /**
+   * The number of corpus pages, known before {@link #corpus()} is read: from the Parquet footers
+   * (v2, v3) or one pass over the file name column (v1).
+   */
+  int corpusSize() throws IOException;
+
+  /** The column the page text comes from ({@code markdown}, {@code text_description}...), if any. */
+  Optional<String> textColumn();
 
   /** The queries, in dataset order, each once. */
   Stream<EvalQuery> queries() throws IOException;

@@ -85,6 +85,17 @@ final class ParquetTable {
     return files;
   }
 
+  /** Rows in all files, from their footers (nothing else is read). */
+  long rowCount() throws IOException {
+    long rows = 0;
+    for (Path file : files) {
+      try (ParquetFileReader reader = openFile(file)) {
+        rows += reader.getRecordCount();
+      }
+    }
+    return rows;
+  }
+
   boolean hasColumn(String name) {
     return schema.containsField(name);
   }

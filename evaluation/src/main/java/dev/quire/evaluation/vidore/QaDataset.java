@@ -67,6 +67,20 @@ final class QaDataset implements EvalDataset {
   }
 
   @Override
+  public int corpusSize() throws IOException {
+    try (Stream<Group> rows = table.rows(List.of(FILENAME))) {
+      return (int) rows.map(this::filename).distinct().count();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  @Override
+  public Optional<String> textColumn() {
+    return table.hasColumn(TEXT) ? Optional.of(TEXT) : Optional.empty();
+  }
+
+  @Override
   public Stream<CorpusPage> corpus() {
     boolean hasText = table.hasColumn(TEXT);
     List<String> columns = hasText ? List.of(FILENAME, IMAGE, TEXT) : List.of(FILENAME, IMAGE);

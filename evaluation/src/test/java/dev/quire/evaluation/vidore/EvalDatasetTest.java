@@ -99,6 +99,19 @@ class EvalDatasetTest {
   }
 
   @Test
+  void corpusSizesAndTextColumnsAreKnownBeforeThePagesAreRead() throws IOException {
+    EvalDataset v1 = EvalDataset.open(fixture("v1/docvqa_mini"));
+    assertThat(v1.corpusSize()).isEqualTo(7);
+    assertThat(v1.textColumn()).isEmpty();
+    EvalDataset v2 = EvalDataset.open(fixture("v2/esg_mini"));
+    assertThat(v2.corpusSize()).isEqualTo(5);
+    assertThat(v2.textColumn()).isEmpty();
+    EvalDataset v3 = EvalDataset.open(fixture("v3/hr_mini"));
+    assertThat(v3.corpusSize()).isEqualTo(6);
+    assertThat(v3.textColumn()).contains("markdown");
+  }
+
+  @Test
   void theCorpusStreamCanStopEarlyAndBeReopened() throws IOException {
     EvalDataset dataset = EvalDataset.open(fixture("v3/hr_mini"));
     try (Stream<CorpusPage> pages = dataset.corpus()) {

@@ -1,0 +1,148 @@
+package dev.quire.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs the JMH benchmarks (same command line as JMH's own main) with Quire's JVM flags appended to
+ * every fork, then prints pages/s per core, GFLOP/s, allocation per page and each kernel's ratio
+ * to the baselines measured in the same run, against the goals.
+ */
+public final class BenchMain {
+
+  /** A kernel compared with a baseline of the same benchmark class and parameters. */
+  private record Comparison(String benchmark, String kernel, String baseline, double goal) {}
+
+  private static final List<Comparison> COMPARISONS = List.of(
+      new Comparison("HalfPrecisionBenchmark", "quire", "lucene", 5.0),
+      new Comparison("HalfPrecisionBenchmark", "quire", "djlSgemm", 1.5),
+      new Comparison("HalfPrecisionBenchmark", "quireTwoThreads", "quire", 1.9),
+      new Comparison("HammingBenchmark", "quire", "scalar", 0),
+      new Comparison("HammingBenchmark", "quireTwoThreads", "quire", 1.9),
+      new Comparison("AsymmetricBenchmark", "quire", "scalar", 0),
+      new Comparison("AsymmetricBenchmark", "quireTwoThreads", "quire", 1.9));
+
+  /** Pages/s per core goals by benchmark, method and dim. */
+  private static final Map<String, Double> PAGE_RATE_GOALS = Map.of(
+      "HalfPrecisionBenchmark.quire@128", 8_000.0,
+      "HalfPrecisionBenchmark.quire@320", 3_800.0,
+      "HammingBenchmark.quire@128", 150_000.0,
+      "AsymmetricBenchmark.quire@128", 15_000.0);
+
+  private BenchMain() {}
+
+  public static void main(String[] args) throws RunnerException, IOException {
+    CommandLineOptions commandLine;
+    try {
+      commandLine = new CommandLineOptions(args);
+    } catch (CommandLineOptionException e) {
+      System.err.println("Error parsing command line: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    if (commandLine.shouldHelp() || commandLine.shouldList() || commandLine.shouldListWithParams()
+        || commandLine.shouldListProfilers() || commandLine.shouldListResultFormats()) {
+      org.openjdk.jmh.Main.main(args);
+      return;
+    }
+    List<String> jvmArgs = new ArrayList<>(commandLine.getJvmArgsAppend().orElse(List.of()));
+    jvmArgs.addAll(quireJvmFlags());
+    Options options = new OptionsBuilder().parent(commandLine)
+        .jvmArgsAppend(jvmArgs.toArray(String[]::new))
+        .build();
+    Collection<RunResult> results = new Runner(options).run();
+    System.out.print(summary(results));
+  }
+
+  /** The flags of the build's quire.jvm.flags property, filtered into a resource at build time. */
+  static List<String> quireJvmFlags() throws IOException {
+    try (InputStream in = BenchMain.class.getResourceAsStream("/quire-jvm.flags")) {
+      if (in == null) {
+        throw new IOException("resource /quire-jvm.flags is missing from the class path: build the bench module with Maven");
+      }
+      String flags = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+      return Arrays.stream(flags.split("\\s+")).filter(flag -> !flag.isEmpty()).toList();
+    }
+  }
+
+  static String summary(Collection<RunResult> results) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "%nQuire kernels: %d query tokens x %d page tokens, pages visited in scattered order"
+        + " (score +- 99.9%% confidence half-width)%n", PageSet.QUERY_TOKENS, PageSet.PAGE_TOKENS));
+    out.append(String.format(Locale.ROOT, "%-40s %5s %7s %22s %9s %10s  %s%n",
+        "benchmark", "dim", "threads", "pages/s per core", "GFLOP/s", "B/page", "goal"));
+    for (RunResult result : results) {
+      String name = name(result);
+      int dim = dim(result);
+      int threads = result.getParams().getThreads();
+      Result<?> primary = result.getPrimaryResult();
+      double perCore = primary.getScore() / threads;
+      String gflops = name.startsWith("HalfPrecisionBenchmark")
+          ? String.format(Locale.ROOT, "%9.1f", perCore * PageSet.flopsPerPage(dim) / 1e9) : String.format("%9s", "-");
+      String allocation = allocationPerPage(result)
+          .map(bytes -> String.format(Locale.ROOT, "%10.1f", bytes)).orElse(String.format("%10s", "-"));
+      Double goal = PAGE_RATE_GOALS.get(name + "@" + dim);
+      String verdict = goal == null ? "" : String.format(Locale.ROOT, ">= %,.0f: %s", goal, perCore >= goal ? "met" : "NOT met");
+      out.append(String.format(Locale.ROOT, "%-40s %5d %7d %,13.0f +- %,6.0f %s %s  %s%n",
+          name, dim, threads, perCore, primary.getScoreError() / threads, gflops, allocation, verdict));
+    }
+    out.append(String.format("%nRatios measured in this run (total throughput; +- from the two errors)%n"));
+    for (Comparison comparison : COMPARISONS) {
+      for (RunResult kernel : results) {
+        if (!name(kernel).equals(comparison.benchmark() + "." + comparison.kernel())) {
+          continue;
+        }
+        for (RunResult baseline : results) {
+          if (name(baseline).equals(comparison.benchmark() + "." + comparison.baseline())
+              && baseline.getParams().getParam("dim").equals(kernel.getParams().getParam("dim"))) {
+            double a = kernel.getPrimaryResult().getScore();
+            double b = baseline.getPrimaryResult().getScore();
+            double ratio = a / b;
+            double error = ratio * Math.hypot(kernel.getPrimaryResult().getScoreError() / a,
+                baseline.getPrimaryResult().getScoreError() / b);
+            String verdict = comparison.goal() <= 0 ? ""
+                : String.format(Locale.ROOT, "  goal >= %.1fx: %s", comparison.goal(), ratio >= comparison.goal() ? "met" : "NOT met");
+            out.append(String.format(Locale.ROOT, "%-24s dim %3d  %s / %s = %.2fx +- %.2f%s%n",
+                comparison.benchmark(), dim(kernel), comparison.kernel(), comparison.baseline(), ratio, error, verdict));
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private static String name(RunResult result) {
+    String benchmark = result.getParams().getBenchmark();
+    int method = benchmark.lastIndexOf('.');
+    int type = benchmark.lastIndexOf('.', method - 1);
+    return benchmark.substring(type + 1);
+  }
+
+  private static int dim(RunResult result) {
+    return Integer.parseInt(result.getParams().getParam("dim"));
+  }
+
+  /** Bytes allocated per page scored, when run with {@code -prof gc}. */
+  private static Optional<Double> allocationPerPage(RunResult result) {
+    return result.getSecondaryResults().entrySet().stream()
+        .filter(entry -> entry.getKey().endsWith("gc.alloc.rate.norm"))
+        .map(entry -> entry.getValue().getScore())
+        .findFirst();
+  }
+}

@@ -1,0 +1,331 @@
+package dev.quire.evaluation.benchmark;
+
+import dev.quire.Quire;
+import dev.quire.QuireConfig;
+import dev.quire.encoder.EncoderInfo;
+import dev.quire.encoder.MultiVectorEncoder;
+import dev.quire.evaluation.Evaluation;
+import dev.quire.evaluation.Metrics;
+import dev.quire.evaluation.Qrels;
+import dev.quire.evaluation.Run;
+import dev.quire.evaluation.ScoredDoc;
+import dev.quire.evaluation.format.BeirJsonFormat;
+import dev.quire.evaluation.format.TrecQrelsFormat;
+import dev.quire.evaluation.format.TrecRunFormat;
+import dev.quire.evaluation.vidore.EvalQuery;
+import dev.quire.index.IndexStats;
+import dev.quire.indexing.IndexReport;
+import dev.quire.retrieval.SearchHit;
+import dev.quire.retrieval.SearchRequest;
+import dev.quire.retrieval.SearchResults;
+import dev.quire.retrieval.SearchStats;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs benchmarks through the engine: indexes each corpus (reusing the index of an earlier run
+ * for the same corpus, page text and model), searches every query under every variant, persisting
+ * each result as it comes so a stopped run resumes, and scores the runs with {@link Metrics}.
+ *
+ * <p>Layout: indexes under {@code <cache>/indexes/<benchmark>-<key>}; in the output folder,
+ * {@code journal/<benchmark>-<key>.jsonl} (finished searches) and {@code runs/<benchmark>/} (one
+ * TREC run file per variant and the qrels).
+ */
+public final class BenchmarkRunner {
+
+  private final EvalSettings settings;
+  private final QueryCache encoder;
+  private final Optional<ModelInfo> model;
+  private final EvalListener listener;
+  private final Metrics metrics;
+
+  /**
+   * @param encoder the model, or null for BM25 alone; the runner does not close it
+   * @param model what the encoder was loaded from, for the report (null without a model)
+   */
+  public BenchmarkRunner(EvalSettings settings, MultiVectorEncoder encoder, ModelInfo model, EvalListener listener) {
+    if ((encoder == null) != (model == null)) {
+      throw new IllegalArgumentException("an encoder needs its model info and the other way round");
+    }
+    this.settings = settings;
+    this.encoder = encoder == null ? null : new QueryCache(encoder);
+    this.model = Optional.ofNullable(model);
+    this.listener = listener;
+    this.metrics = new Metrics(settings.metrics());
+  }
+
+  /** The variants this run compares: the ablations, filtered by {@link EvalSettings#variants()}. */
+  public List<Variant> variants() {
+    List<Variant> all = Variant.ablations(settings.k(), settings.depth(), settings.ratios(), encoder != null);
+    if (settings.variants().isEmpty()) {
+      return all;
+    }
+    List<String> known = all.stream().map(Variant::name).toList();
+    for (String wanted : settings.variants()) {
+      if (!known.contains(wanted)) {
+        throw new IllegalArgumentException("unknown variant \"" + wanted + "\"; this run has " + known
+            + (encoder == null ? " (the others need --model)" : ""));
+      }
+    }
+    return all.stream().filter(v -> settings.variants().contains(v.name())).toList();
+  }
+
+  /** Runs every benchmark and gathers the report (without expectation checks). */
+  public EvalReport run(List<Benchmark> benchmarks, String command) throws IOException {
+    Instant started = Instant.now();
+    long start = System.nanoTime();
+    List<Variant> variants = variants();
+    Set<String> names = new HashSet<>();
+    List<DatasetResult> results = new ArrayList<>();
+    for (Benchmark benchmark : benchmarks) {
+      if (!names.add(benchmark.name())) {
+        throw new IllegalArgumentException("two benchmarks are named \"" + benchmark.name()
+            + "\"; their run files would collide (" + benchmark.source() + ")");
+      }
+      results.add(run(benchmark, variants));
+    }
+    return new EvalReport(command, started, (System.nanoTime() - start) / 1e9, RunEnvironment.describe(), model,
+        settings, results, List.of());
+  }
+
+  private DatasetResult run(Benchmark benchmark, List<Variant> variants) throws IOException {
+    List<String> notes = new ArrayList<>();
+    String modelKey = model.map(m -> stampKey(m.info())).orElse("no model");
+    String key = shortHash(benchmark.indexKey() + "\n" + modelKey);
+    Path indexDirectory = settings.cacheDirectory().resolve("indexes").resolve(benchmark.name() + "-" + key);
+    QuireConfig config = QuireConfig.defaults(indexDirectory).withReader(benchmark.readerConfig());
+
+    DatasetResult.IndexSummary index = index(benchmark, config, notes);
+
+    List<EvalQuery> queries = benchmark.queries();
+    if (settings.queriesLimit() > 0 && queries.size() > settings.queriesLimit()) {
+      queries = queries.subList(0, settings.queriesLimit());
+      notes.add("--queries-limit " + settings.queriesLimit() + ": the first " + queries.size() + " queries only");
+    }
+    if (queries.isEmpty()) {
+      throw new IOException(benchmark.name() + " has no queries");
+    }
+    Qrels qrels = benchmark.qrels();
+    Path runs = settings.outputDirectory().resolve("runs").resolve(benchmark.name());
+    Files.createDirectories(runs);
+    Path qrelsFile = writeQrels(qrels, runs);
+
+    Path journalFile = settings.outputDirectory().resolve("journal").resolve(benchmark.name() + "-" + key + ".jsonl");
+    if (settings.fresh()) {
+      Files.deleteIfExists(journalFile);
+    }
+    List<Searched> searched = new ArrayList<>();
+    listener.searching(benchmark.name(), queries.size() * variants.size());
+    try (QueryJournal journal = QueryJournal.open(journalFile)) {
+      // BM25 alone runs without the encoder, so the model's variants share one opening of the index.
+      for (boolean withModel : new boolean[] {false, true}) {
+        List<Variant> group = variants.stream().filter(v -> v.usesModel() == withModel).toList();
+        if (group.isEmpty()) {
+          continue;
+        }
+        try (Quire quire = Quire.open(config, withModel ? encoder : null)) {
+          for (Variant variant : group) {
+            searched.add(search(quire, benchmark, variant, queries, journal));
+          }
+        }
+      }
+    } finally {
+      listener.searchingDone();
+      if (encoder != null) {
+        encoder.clear();
+      }
+    }
+
+    List<VariantResult> variantResults = new ArrayList<>();
+    Map<String, Double> encodeMillis = new LinkedHashMap<>();
+    for (Searched s : searched) {
+      variantResults.add(score(benchmark, s, qrels, index.stats(), runs));
+      if (s.variant().usesModel()) {
+        for (QueryJournal.Entry entry : s.entries()) {
+          encodeMillis.merge(entry.queryId(), entry.encodeMillis(), Math::max);
+        }
+      }
+    }
+    if (!variantResults.isEmpty()) {
+      int unjudged = variantResults.getFirst().evaluation().unjudgedQueries().size();
+      if (unjudged > 0) {
+        notes.add(unjudged + " queries have no judgments and are not scored (as in pytrec_eval)");
+      }
+    }
+    Optional<Latency> encode = encodeMillis.isEmpty()
+        ? Optional.empty()
+        : Optional.of(Latency.of(encodeMillis.values().stream().mapToDouble(Double::doubleValue).toArray()));
+    return new DatasetResult(benchmark.name(), benchmark.kind(), benchmark.source(), benchmark.pageText(),
+        benchmark.primaryMetric(), queries.size(), index, encode, variantResults, expectationsOf(benchmark),
+        qrelsFile, notes);
+  }
+
+  private DatasetResult.IndexSummary index(Benchmark benchmark, QuireConfig config, List<String> notes)
+      throws IOException {
+    listener.message("Indexing " + benchmark.name() + " into " + config.index().directory());
+    try (Quire quire = Quire.open(config, encoder)) {
+      IndexReport report = benchmark.index(quire, listener.indexing(benchmark.name()));
+      IndexStats stats = quire.info();
+      List<String> skipped = report.skipped().stream().map(IndexReport.Skipped::toString).toList();
+      if (!skipped.isEmpty()) {
+        notes.add(skipped.size() + " pages could not be indexed; the first: " + skipped.getFirst());
+      }
+      if (stats.pages() == 0) {
+        throw new IOException(benchmark.name() + ": no page could be indexed"
+            + (skipped.isEmpty() ? "" : "; the first failure: " + skipped.getFirst()));
+      }
+      if (encoder == null) {
+        notes.add("no model: BM25 only");
+      }
+      return new DatasetResult.IndexSummary(config.index().directory(), report.pagesIndexed(),
+          report.unchanged().size(), skipped, report.seconds(), stats);
+    }
+  }
+
+  /** One variant's searches: those in the journal, and the rest run now and journaled. */
+  private record Searched(Variant variant, List<QueryJournal.Entry> entries, int resumed) {}
+
+  private Searched search(Quire quire, Benchmark benchmark, Variant variant, List<EvalQuery> queries,
+      QueryJournal journal) throws IOException {
+    String id = variant.name() + " " + variant.signature();
+    List<EvalQuery> pending = queries.stream().filter(q -> journal.find(id, q.id()).isEmpty()).toList();
+    // Untimed searches first, so the timed ones run compiled code; skipped when nothing is timed.
+    for (int i = 0; i < Math.min(settings.warmupQueries(), pending.isEmpty() ? 0 : queries.size()); i++) {
+      quire.search(request(queries.get(i), variant));
+    }
+    List<QueryJournal.Entry> entries = new ArrayList<>(queries.size());
+    int resumed = 0;
+    for (EvalQuery query : queries) {
+      Optional<QueryJournal.Entry> done = journal.find(id, query.id());
+      if (done.isPresent()) {
+        resumed++;
+        entries.add(done.get());
+        listener.searched(variant.name());
+        continue;
+      }
+      SearchResults results;
+      try {
+        results = quire.search(request(query, variant));
+      } catch (RuntimeException e) {
+        throw new IOException(benchmark.name() + ": query " + query.id() + " (\"" + query.text() + "\") failed under "
+            + variant.name() + ": " + e.getMessage(), e);
+      }
+      double encodeStage = 0;
+      for (SearchStats.Stage stage : results.stats().stages()) {
+        if (stage.name().equals("encode-query")) {
+          encodeStage += stage.millis();
+        }
+      }
+      // The cache knows what the model took, even when a warm-up search paid for it.
+      double encodeMillis = variant.usesModel() ? encoder.encodeMillis(query.text()) : 0;
+      List<ScoredDoc> hits = new ArrayList<>(results.hits().size());
+      Set<String> seen = new HashSet<>();
+      for (SearchHit hit : results.hits()) {
+        String page = benchmark.pageId(hit);
+        if (seen.add(page)) {
+          hits.add(new ScoredDoc(page, hit.score()));
+        }
+      }
+      QueryJournal.Entry entry = new QueryJournal.Entry(id, query.id(), hits,
+          Math.max(0, results.stats().totalMillis() - encodeStage), encodeMillis);
+      journal.append(entry);
+      entries.add(entry);
+      listener.searched(variant.name());
+    }
+    return new Searched(variant, entries, resumed);
+  }
+
+  /** Scores one variant's run against the qrels and writes its run file. */
+  private VariantResult score(Benchmark benchmark, Searched searched, Qrels qrels, IndexStats stats, Path runs)
+      throws IOException {
+    Variant variant = searched.variant();
+    Run.Builder run = Run.builder();
+    double[] searchMillis = new double[searched.entries().size()];
+    int i = 0;
+    for (QueryJournal.Entry entry : searched.entries()) {
+      // A query that found nothing stays in the run and scores 0, as in the official evaluators.
+      run.addQuery(entry.queryId());
+      for (ScoredDoc hit : entry.hits()) {
+        run.add(entry.queryId(), hit.docId(), hit.score());
+      }
+      searchMillis[i++] = entry.searchMillis();
+    }
+    Run built = run.build();
+    Evaluation evaluation;
+    try {
+      evaluation = metrics.evaluate(qrels, built);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(benchmark.name() + ": " + e.getMessage(), e);
+    }
+    List<String> notes = new ArrayList<>();
+    if (variant.k() < settings.metrics().cutoffs().getLast()) {
+      notes.add("returns " + variant.k() + " pages per query: metrics at cutoffs above " + variant.k()
+          + " count the missing ranks as not relevant");
+    }
+    return new VariantResult(variant, evaluation, evaluation.mean(benchmark.primaryMetric()),
+        Latency.of(searchMillis), variant.bytesPerPage(stats), searched.resumed(), writeRun(built, runs, variant),
+        notes);
+  }
+
+  private static SearchRequest request(EvalQuery query, Variant variant) {
+    return new SearchRequest(query.text(), variant.k(), Set.of(), variant.search());
+  }
+
+  private static Optional<String> expectationsOf(Benchmark benchmark) {
+    return benchmark instanceof SyntheticBenchmark synthetic && synthetic.hasDefaultSettings()
+        ? Optional.of("synthetic")
+        : Optional.empty();
+  }
+
+  /** TREC qrels; BEIR JSON when an id has whitespace, which TREC files cannot hold. */
+  private static Path writeQrels(Qrels qrels, Path folder) throws IOException {
+    StringWriter text = new StringWriter();
+    try {
+      TrecQrelsFormat.write(qrels, text);
+    } catch (IllegalArgumentException e) {
+      Path json = folder.resolve("qrels.json");
+      BeirJsonFormat.writeQrels(qrels, json);
+      return json;
+    }
+    Path file = folder.resolve("qrels.trec");
+    Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private static Path writeRun(Run run, Path folder, Variant variant) throws IOException {
+    StringWriter text = new StringWriter();
+    try {
+      TrecRunFormat.write(run, text, "quire-" + variant.name());
+    } catch (IllegalArgumentException e) {
+      Path json = folder.resolve(variant.name() + ".json");
+      BeirJsonFormat.writeRun(run, json);
+      return json;
+    }
+    Path file = folder.resolve(variant.name() + ".trec");
+    Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private static String stampKey(EncoderInfo info) {
+    return info.name() + " " + info.checkpointHash() + " " + info.dimension();
+  }
+
+  /** Twelve hex digits of SHA-256: distinct for every corpus and model a machine will see. */
+  static String shortHash(String text) {
+    byte[] digest = ViDoReBenchmark.sha256().digest(text.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest).substring(0, 12).toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,125 @@
+package dev.quire.evaluation.benchmark;
+
+import dev.quire.index.IndexStats;
+import dev.quire.retrieval.FirstStage;
+import dev.quire.retrieval.Scorer;
+import dev.quire.retrieval.SearchConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * One way of searching that an evaluation compares: a search configuration, how many results it
+ * returns, and which stores it reads (for the index size it costs).
+ *
+ * @param name short and unique, e.g. {@code hamming} or {@code phased-20}; names the run file
+ * @param description what it does, for the report
+ * @param search the engine configuration
+ * @param k results per query
+ * @param usesModel false only for BM25 alone, which runs without an encoder
+ * @param stores what a search reads, for its bytes per page
+ */
+public record Variant(
+    String name, String description, SearchConfig search, int k, boolean usesModel, List<Store> stores) {
+
+  /** The parts of an index a variant needs. */
+  public enum Store {
+    TEXT_INDEX,
+    BINARY_CODES,
+    HALF_VECTORS;
+
+    double bytesPerPage(IndexStats stats) {
+      return switch (this) {
+        case TEXT_INDEX -> stats.textIndex().bytesPerPage();
+        case BINARY_CODES -> stats.binaryCodes().bytesPerPage();
+        case HALF_VECTORS -> stats.halfVectors().bytesPerPage();
+      };
+    }
+  }
+
+  public Variant {
+    if (!name.matches("[a-z0-9][a-z0-9.-]*")) {
+      throw new IllegalArgumentException("variant name must be lower-case letters, digits, dots and dashes: " + name);
+    }
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be positive, got " + k);
+    }
+    stores = List.copyOf(stores);
+  }
+
+  /**
+   * The ablations: BM25 alone; every page scored by float (half-precision) MaxSim, by binary
+   * Hamming MaxSim, by float query x binary page; the Hamming pre-filter then float rescoring at
+   * each ratio; and the engine's default pipeline (BM25, Hamming pre-filter, float rescoring).
+   *
+   * @param k results per query
+   * @param depth the candidates a phased search draws on: {@code ceil(depth x ratio)} are rescored
+   * @param ratios the pre-filter ratios of the phased variants
+   * @param model whether a model is loaded; without one only BM25 runs
+   */
+  public static List<Variant> ablations(int k, int depth, List<Double> ratios, boolean model) {
+    SearchConfig base = SearchConfig.defaults();
+    List<Variant> variants = new ArrayList<>();
+    variants.add(new Variant("bm25", "BM25 over the page text", base.withDepth(Math.max(k, base.depth())),
+        k, false, List.of(Store.TEXT_INDEX)));
+    if (!model) {
+      return variants;
+    }
+    SearchConfig exhaustive = base.withFirstStage(FirstStage.EXHAUSTIVE).withDepth(depth).withPrefilterRatio(1);
+    variants.add(new Variant("float", "every page: float query x half-precision page MaxSim",
+        exhaustive.withScorers(List.of(Scorer.HALF)), k, true, List.of(Store.HALF_VECTORS)));
+    variants.add(new Variant("hamming", "every page: binary query x binary page (1/(1+Hamming) MaxSim)",
+        exhaustive.withScorers(List.of(Scorer.HAMMING)), k, true, List.of(Store.BINARY_CODES)));
+    variants.add(new Variant("asymmetric", "every page: float query x binary page (+1/-1) MaxSim",
+        exhaustive.withScorers(List.of(Scorer.ASYMMETRIC)), k, true, List.of(Store.BINARY_CODES)));
+    for (double ratio : ratios) {
+      int rerank = (int) Math.ceil(depth * ratio);
+      // The engine's pre-filter keeps max(k, depth x ratio) pages, so a rerank count below k is
+      // reached by asking for that many results.
+      variants.add(new Variant("phased-" + rerank,
+          String.format(Locale.ROOT, "every page by Hamming, the best %d (ratio %s of %d) rescored by float MaxSim",
+              rerank, ratio, depth),
+          exhaustive.withScorers(List.of(Scorer.HAMMING, Scorer.HALF)).withPrefilterRatio(ratio),
+          Math.min(k, rerank), true, List.of(Store.BINARY_CODES, Store.HALF_VECTORS)));
+    }
+    // The engine's pre-filter keeps max(k, depth x ratio): at k = 100 it keeps every BM25 candidate.
+    int kept = Math.max(k, (int) Math.ceil(base.depth() * base.prefilterRatio()));
+    variants.add(new Variant("hybrid", String.format(Locale.ROOT,
+            "the engine's default: BM25 top %d, Hamming keeps the best %d (max(k, depth x ratio %s)),"
+                + " float MaxSim orders them", base.depth(), kept, base.prefilterRatio()),
+        base, k, true, List.of(Store.TEXT_INDEX, Store.BINARY_CODES, Store.HALF_VECTORS)));
+    return variants;
+  }
+
+  /** Everything that decides the results, e.g. {@code exhaustive hamming,half depth=100 ratio=0.2 k=20}. */
+  public String signature() {
+    return search.firstStage().label() + " "
+        + (usesModel ? search.scorers().stream().map(Scorer::label).collect(Collectors.joining(",")) : "bm25-only")
+        + " depth=" + search.depth() + " ratio=" + search.prefilterRatio() + " rrf=" + search.rrfK() + " k=" + k;
+  }
+
+  /** The query x page representation, e.g. {@code float x half}, for the comparison table. */
+  public String representation() {
+    if (!usesModel) {
+      return "text";
+    }
+    Scorer last = search.scorers().getLast();
+    String pair = switch (last) {
+      case HAMMING -> "binary x binary";
+      case ASYMMETRIC -> "float x binary";
+      case HALF -> "float x half";
+    };
+    String chain = search.scorers().size() > 1 ? search.scorers().getFirst().label() + " > " + pair : pair;
+    return search.firstStage() == FirstStage.EXHAUSTIVE ? chain : search.firstStage().label() + " > " + chain;
+  }
+
+  /** Bytes per page of the stores this variant reads. */
+  public double bytesPerPage(IndexStats stats) {
+    double bytes = 0;
+    for (Store store : stores) {
+      bytes += store.bytesPerPage(stats);
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,186 @@
+package dev.quire;
+
+import dev.quire.datasets.DocumentReader;
+import dev.quire.encoder.EncoderInfo;
+import dev.quire.encoder.MultiVector;
+import dev.quire.encoder.MultiVectorEncoder;
+import dev.quire.index.DocumentRecord;
+import dev.quire.index.IndexStats;
+import dev.quire.index.ModelStamp;
+import dev.quire.index.PageIndex;
+import dev.quire.indexing.DocumentInput;
+import dev.quire.indexing.IndexListener;
+import dev.quire.indexing.IndexReport;
+import dev.quire.indexing.IndexingJob;
+import dev.quire.retrieval.Embedding;
+import dev.quire.retrieval.SearchRequest;
+import dev.quire.retrieval.SearchResults;
+import dev.quire.retrieval.Searcher;
+import dev.quire.retrieval.SimilarityMap;
+import dev.quire.retrieval.SimilarityMaps;
+import java.awt.image.BufferedImage;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Quire as a library: open an index folder, index files into it, search it.
+ *
+ * <pre>{@code
+ * try (Quire quire = Quire.open(Path.of("my-index"))) {
+ *   quire.index(List.of(Path.of("reports/")));
+ *   quire.search("quarterly revenue", 10).hits().forEach(System.out::println);
+ * }
+ * }</pre>
+ */
+public final class Quire implements Closeable {
+
+  private final QuireConfig config;
+  private final PageIndex index;
+  private final DocumentReader reader;
+  private final MultiVectorEncoder encoder;
+  private final Searcher searcher;
+
+  private Quire(QuireConfig config, PageIndex index, MultiVectorEncoder encoder) {
+    this.config = config;
+    this.index = index;
+    this.encoder = encoder;
+    this.reader = new DocumentReader(config.reader());
+    this.searcher = new Searcher(index, encoder);
+  }
+
+  /** Opens (or creates) the index at {@code directory} with default settings and no model. */
+  public static Quire open(Path directory) throws IOException {
+    return open(QuireConfig.defaults(directory), null);
+  }
+
+  /**
+   * Opens (or creates) an index.
+   *
+   * @param encoder embeds pages and queries; null for BM25 only. An index embedded with one
+   *     model refuses another.
+   */
+  public static Quire open(QuireConfig config, MultiVectorEncoder encoder) throws IOException {
+    PageIndex index = PageIndex.open(config.index());
+    try {
+      if (encoder != null) {
+        index.checkModel(IndexingJob.stamp(encoder.info()));
+      }
+      return new Quire(config, index, encoder);
+    } catch (RuntimeException e) {
+      index.close();
+      throw e;
+    }
+  }
+
+  public IndexReport index(List<Path> paths) throws IOException {
+    return index(paths, IndexListener.NONE);
+  }
+
+  public IndexReport index(List<Path> paths, IndexListener listener) throws IOException {
+    return new IndexingJob(index, reader, encoder, config.encodeBatchSize()).run(paths, listener);
+  }
+
+  /** Indexes documents that do not come from files, e.g. the pages of an evaluation dataset. */
+  public IndexReport index(Iterator<DocumentInput> documents, int count, IndexListener listener)
+      throws IOException {
+    return new IndexingJob(index, reader, encoder, config.encodeBatchSize())
+        .run(documents, count, listener);
+  }
+
+  public SearchResults search(String query, int k) throws IOException {
+    return search(new SearchRequest(query, k, Set.of(), config.search()));
+  }
+
+  public SearchResults search(SearchRequest request) throws IOException {
+    return searcher.search(request);
+  }
+
+  /**
+   * Searches with the query's embedding computed beforehand by {@link #embedText}, so that one
+   * query can run under several configurations and be encoded once.
+   */
+  public SearchResults search(SearchRequest request, MultiVector queryEmbedding)
+      throws IOException {
+    return searcher.search(request, queryEmbedding);
+  }
+
+  /**
+   * Which regions of a page matched each token of {@code query}; empty when the page has no
+   * embedding or the encoder's tokens do not map to image patches.
+   */
+  public Optional<SimilarityMap> similarityMap(String query, String documentId, int pageNumber)
+      throws IOException {
+    return new SimilarityMaps(index, requireEncoder()).map(query, documentId, pageNumber);
+  }
+
+  /** The query's multi-vector embedding and its pooled single vector. */
+  public Embedding embedText(String text) {
+    MultiVector vectors = requireEncoder().encodeQueries(List.of(text)).get(0);
+    return new Embedding(vectors, vectors.meanPooled());
+  }
+
+  /** A page image's multi-vector embedding and its pooled single vector. */
+  public Embedding embedImage(BufferedImage image) {
+    MultiVector vectors = requireEncoder().encodePages(List.of(image)).get(0);
+    return new Embedding(vectors, vectors.meanPooled());
+  }
+
+  /** The encoder's identity, when a model was given. */
+  public Optional<EncoderInfo> encoderInfo() {
+    return Optional.ofNullable(encoder).map(MultiVectorEncoder::info);
+  }
+
+  private MultiVectorEncoder requireEncoder() {
+    if (encoder == null) {
+      throw new IllegalStateException("no model is loaded: embeddings need one");
+    }
+    return encoder;
+  }
+
+  /** Removes a document and all its pages; false when there was none with this id. */
+  public boolean delete(String documentId) throws IOException {
+    return index.deleteDocument(documentId);
+  }
+
+  public List<DocumentRecord> documents() {
+    return index.documents();
+  }
+
+  public Optional<ModelStamp> model() {
+    return index.model();
+  }
+
+  public IndexStats info() throws IOException {
+    return index.stats();
+  }
+
+  /** Page images and thumbnails, for display. */
+  public Optional<Path> pageImage(String documentId, int pageNumber, boolean thumbnail) {
+    return thumbnail
+        ? index.thumbnail(documentId, pageNumber)
+        : index.pageImage(documentId, pageNumber);
+  }
+
+  public QuireConfig config() {
+    return config;
+  }
+
+  /** Whether pages without a text layer get OCR text, and if not why, as a user should read it. */
+  public String ocrStatus() {
+    return reader.ocr().status();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      reader.close();
+    } finally {
+      index.close();
+    }
+  }
+}

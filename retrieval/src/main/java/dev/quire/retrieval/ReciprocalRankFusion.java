@@ -1,0 +1,41 @@
+package dev.quire.retrieval;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reciprocal-rank fusion (Cormack et al., 2009): a page's fused score is the sum over the
+ * rankings that contain it of {@code 1 / (k + rank)}, rank counted from 1. Scores of different
+ * kinds (BM25, MaxSim) never need to be calibrated against each other.
+ */
+final class ReciprocalRankFusion {
+
+  private ReciprocalRankFusion() {}
+
+  @SafeVarargs
+  static List<Ranked> fuse(int k, List<Ranked>... rankings) {
+    Map<Long, Double> fused = new LinkedHashMap<>();
+    for (List<Ranked> ranking : rankings) {
+      for (int i = 0; i < ranking.size(); i++) {
+        fused.merge(ranking.get(i).pageId(), 1.0 / (k + i + 1), Double::sum);
+      }
+    }
+    // Sort on the double sums: rounding to float first could invent ties.
+    List<Map.Entry<Long, Double>> entries = new ArrayList<>(fused.entrySet());
+    entries.sort(
+        Map.Entry.<Long, Double>comparingByValue(Comparator.reverseOrder())
+            .thenComparing(Map.Entry.comparingByKey()));
+    List<Ranked> out = new ArrayList<>(entries.size());
+    for (Map.Entry<Long, Double> e : entries) {
+      out.add(new Ranked(e.getKey(), e.getValue().floatValue()));
+    }
+    return out;
+  }
+
+  static List<Ranked> fuse(List<Ranked> a, List<Ranked> b, int k) {
+    return fuse(k, a, b);
+  }
+}

@@ -1,0 +1,311 @@
+package dev.quire.retrieval;
+
+import dev.quire.encoder.MultiVector;
+import dev.quire.encoder.MultiVectorEncoder;
+import dev.quire.index.DocumentRecord;
+import dev.quire.index.PageIndex;
+import dev.quire.index.PageInfo;
+import dev.quire.index.TextHit;
+import dev.quire.index.VectorReader;
+import dev.quire.retrieval.kernels.MaxSimScorer;
+import dev.quire.retrieval.kernels.PageCodec;
+import dev.quire.retrieval.kernels.PreparedQuery;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The two-stage search: first-stage candidates (BM25, every page, or both fused), then the
+ * rescoring chain over the stored page codes. Thread-safe; each thread scores with its own
+ * {@link MaxSimScorer}.
+ */
+public final class Searcher {
+
+  private static final int SNIPPET_CHARS = 240;
+
+  private final PageIndex index;
+  private final MultiVectorEncoder encoder;
+  private final ThreadLocal<MaxSimScorer> scorers =
+      ThreadLocal.withInitial(() -> new MaxSimScorer(PageCodec.MAX_DIM));
+
+  /**
+   * @param encoder embeds queries for rescoring; null searches with BM25 alone
+   */
+  public Searcher(PageIndex index, MultiVectorEncoder encoder) {
+    this.index = index;
+    this.encoder = encoder;
+  }
+
+  public SearchResults search(SearchRequest request) throws IOException {
+    return search(request, null);
+  }
+
+  /**
+   * Searches with a query embedding computed beforehand (by this searcher's encoder), e.g. when
+   * one query runs under several configurations; null embeds the query here.
+   */
+  public SearchResults search(SearchRequest request, MultiVector queryEmbedding)
+      throws IOException {
+    long start = System.nanoTime();
+    SearchConfig config = request.config();
+    List<SearchStats.Stage> stages = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+
+    String whyNoVectors = whyNoVectors();
+    if (whyNoVectors != null && config.firstStage() != FirstStage.BM25) {
+      throw new IllegalStateException(
+          "first stage '" + config.firstStage().label() + "' ranks pages by their embeddings, but "
+              + whyNoVectors);
+    }
+
+    List<Ranked> ranking;
+    if (whyNoVectors != null || config.scorers().isEmpty()) {
+      if (whyNoVectors != null) {
+        notes.add("BM25 only: " + whyNoVectors);
+      }
+      ranking = textRanking(bm25(request, request.k(), stages));
+    } else {
+      ranking = rankWithVectors(request, queryEmbedding, stages, notes);
+    }
+
+    List<SearchHit> hits = toHits(request, ranking);
+    double total = (System.nanoTime() - start) / 1e6;
+    return new SearchResults(request.query(), hits, new SearchStats(stages, notes, total));
+  }
+
+  /** Null when embeddings can rerank; otherwise the reason, as the user should read it. */
+  private String whyNoVectors() {
+    if (index.model().isEmpty()) {
+      return "the index holds no page embeddings (it was built without a model)";
+    }
+    if (encoder == null) {
+      return "no model was given to embed the query (the index was embedded with "
+          + index.model().get().name() + ")";
+    }
+    return null;
+  }
+
+  private List<Ranked> rankWithVectors(
+      SearchRequest request,
+      MultiVector embedding,
+      List<SearchStats.Stage> stages,
+      List<String> notes)
+      throws IOException {
+    SearchConfig config = request.config();
+    long t = System.nanoTime();
+    MultiVector q = embedding;
+    if (q == null) {
+      q = encoder.encodeQueries(List.of(request.query())).get(0);
+      stages.add(new SearchStats.Stage("encode-query", 1, 1, millisSince(t)));
+    }
+    PreparedQuery query = PreparedQuery.prepare(q.values(), q.tokens(), q.dimension());
+
+    try (VectorReader vectors = index.vectors()) {
+      return switch (config.firstStage()) {
+        case BM25 -> {
+          List<TextHit> hits = bm25(request, config.depth(), stages);
+          List<Long> withVectors = new ArrayList<>();
+          List<Ranked> textOnly = new ArrayList<>();
+          for (TextHit hit : hits) {
+            if (vectors.hasVectors(hit.pageId())) {
+              withVectors.add(hit.pageId());
+            } else {
+              textOnly.add(new Ranked(hit.pageId(), hit.score()));
+            }
+          }
+          List<Ranked> ranked = rescore(config, query, vectors, toArray(withVectors), stages);
+          if (!textOnly.isEmpty()) {
+            notes.add(
+                textOnly.size()
+                    + " BM25 candidates have no embedding; they follow the rescored pages");
+            ranked.addAll(textOnly);
+          }
+          yield ranked;
+        }
+        case EXHAUSTIVE -> rescore(config, query, vectors, allPages(request, vectors), stages);
+        case FUSION -> {
+          List<TextHit> hits = bm25(request, config.depth(), stages);
+          List<Ranked> dense = rescore(config, query, vectors, allPages(request, vectors), stages);
+          if (dense.size() > config.depth()) {
+            dense = dense.subList(0, config.depth());
+          }
+          t = System.nanoTime();
+          List<Ranked> fused = ReciprocalRankFusion.fuse(textRanking(hits), dense, config.rrfK());
+          stages.add(
+              new SearchStats.Stage(
+                  "fusion", hits.size() + dense.size(), fused.size(), millisSince(t)));
+          yield fused;
+        }
+      };
+    }
+  }
+
+  private List<TextHit> bm25(SearchRequest request, int n, List<SearchStats.Stage> stages)
+      throws IOException {
+    long t = System.nanoTime();
+    List<TextHit> hits = index.searchText(request.query(), n, request.documentIds(), false);
+    stages.add(new SearchStats.Stage("bm25", -1, hits.size(), millisSince(t)));
+    return hits;
+  }
+
+  private static List<Ranked> textRanking(List<TextHit> hits) {
+    List<Ranked> out = new ArrayList<>(hits.size());
+    for (TextHit hit : hits) {
+      out.add(new Ranked(hit.pageId(), hit.score()));
+    }
+    return out;
+  }
+
+  private long[] allPages(SearchRequest request, VectorReader vectors) {
+    Set<String> filter = request.documentIds();
+    long[][] buffer = {new long[1024]};
+    int[] count = {0};
+    vectors.forEachPage(
+        pageId -> {
+          if (!filter.isEmpty()
+              && index.page(pageId).map(p -> !filter.contains(p.documentId())).orElse(true)) {
+            return;
+          }
+          if (count[0] == buffer[0].length) {
+            buffer[0] = Arrays.copyOf(buffer[0], count[0] * 2);
+          }
+          buffer[0][count[0]++] = pageId;
+        });
+    return Arrays.copyOf(buffer[0], count[0]);
+  }
+
+  /**
+   * Runs the scorer chain over the candidates (phased ranking): an intermediate stage ranks all
+   * it receives and passes the best {@code ceil(depth x ratio)} on; the pages it holds back
+   * follow the final ranking, in its order, so a phased search still returns k pages.
+   */
+  private List<Ranked> rescore(
+      SearchConfig config,
+      PreparedQuery query,
+      VectorReader vectors,
+      long[] candidates,
+      List<SearchStats.Stage> stages) {
+    MaxSimScorer scorer = scorers.get();
+    int passOn = (int) Math.ceil(config.depth() * config.prefilterRatio());
+    long[] ids = candidates;
+    float[] scores = new float[ids.length];
+    List<List<Ranked>> heldBack = new ArrayList<>();
+    List<Scorer> chain = config.scorers();
+    for (int s = 0; s < chain.size(); s++) {
+      long t = System.nanoTime();
+      Scorer kind = chain.get(s);
+      for (int i = 0; i < ids.length; i++) {
+        long id = ids[i];
+        int tokens = vectors.tokens(id);
+        scores[i] =
+            switch (kind) {
+              case HAMMING -> scorer.hamming(query, vectors.binary(id), tokens);
+              case ASYMMETRIC -> scorer.asymmetric(query, vectors.binary(id), tokens);
+              case HALF -> scorer.halfPrecision(query, vectors.half(id), tokens);
+            };
+      }
+      boolean last = s == chain.size() - 1;
+      int[] order = TopPages.select(scores, ids, ids.length, ids.length);
+      int kept = last ? order.length : Math.min(passOn, order.length);
+      List<Ranked> rest = new ArrayList<>(order.length - kept);
+      for (int i = kept; i < order.length; i++) {
+        rest.add(new Ranked(ids[order[i]], scores[order[i]]));
+      }
+      heldBack.add(rest);
+      long[] keptIds = new long[kept];
+      float[] keptScores = new float[kept];
+      for (int i = 0; i < kept; i++) {
+        keptIds[i] = ids[order[i]];
+        keptScores[i] = scores[order[i]];
+      }
+      stages.add(new SearchStats.Stage(kind.label(), ids.length, kept, millisSince(t)));
+      ids = keptIds;
+      scores = keptScores;
+    }
+    List<Ranked> out = new ArrayList<>(candidates.length);
+    for (int i = 0; i < ids.length; i++) {
+      out.add(new Ranked(ids[i], scores[i]));
+    }
+    // Later stages held back the better pages of earlier stages: theirs come first.
+    for (int s = heldBack.size() - 1; s >= 0; s--) {
+      out.addAll(heldBack.get(s));
+    }
+    return out;
+  }
+
+  private List<SearchHit> toHits(SearchRequest request, List<Ranked> ranking) throws IOException {
+    int k = request.k();
+    List<Ranked> top = new ArrayList<>(Math.min(k, ranking.size()));
+    List<PageInfo> pages = new ArrayList<>();
+    Set<Long> seen = new HashSet<>();
+    for (Ranked r : ranking) {
+      if (top.size() == k) {
+        break;
+      }
+      if (!seen.add(r.pageId())) {
+        continue;
+      }
+      Optional<PageInfo> page = index.page(r.pageId());
+      if (page.isPresent()) { // else deleted between the stages
+        top.add(r);
+        pages.add(page.get());
+      }
+    }
+    Map<Long, String> snippets =
+        request.snippets() ? index.snippets(request.query(), seen) : Map.of();
+    Map<String, String> sources = new HashMap<>();
+    List<SearchHit> hits = new ArrayList<>(top.size());
+    for (int i = 0; i < top.size(); i++) {
+      Ranked r = top.get(i);
+      PageInfo info = pages.get(i);
+      String snippet = "";
+      if (request.snippets()) {
+        snippet = snippets.getOrDefault(r.pageId(), "");
+        if (snippet.isEmpty()) {
+          snippet = leadingText(info.text());
+        }
+      }
+      String source =
+          sources.computeIfAbsent(
+              info.documentId(),
+              id -> index.document(id).map(DocumentRecord::sourcePath).orElse(""));
+      hits.add(
+          new SearchHit(
+              i + 1, info.documentId(), info.pageNumber(), r.score(), snippet, source, r.pageId()));
+    }
+    return hits;
+  }
+
+  /** The start of the page text, HTML-escaped like the highlighted snippets. */
+  private static String leadingText(String text) {
+    if (text == null) {
+      return "";
+    }
+    String flat = text.strip().replaceAll("\\s+", " ");
+    if (flat.length() > SNIPPET_CHARS) {
+      flat = flat.substring(0, SNIPPET_CHARS) + "…";
+    }
+    return flat.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
+
+  private static long[] toArray(List<Long> ids) {
+    long[] out = new long[ids.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ids.get(i);
+    }
+    return out;
+  }
+
+  private static double millisSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e6;
+  }
+}
