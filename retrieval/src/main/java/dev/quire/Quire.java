@@ -151,6 +151,10 @@ public final class Quire implements Closeable {
     return index.documents();
   }
 
+  public Optional<DocumentRecord> document(String documentId) {
+    return index.document(documentId);
+  }
+
   public Optional<ModelStamp> model() {
     return index.model();
   }

@@ -29,4 +29,8 @@ public record QuireConfig(
   public QuireConfig withSearch(SearchConfig config) {
     return new QuireConfig(index, reader, config, encodeBatchSize);
   }
+
+  public QuireConfig withEncodeBatchSize(int pages) {
+    return new QuireConfig(index, reader, search, pages);
+  }
 }

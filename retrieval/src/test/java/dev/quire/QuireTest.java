@@ -297,6 +297,47 @@ class QuireTest {
     }
   }
 
+  @Test
+  void aCancelledJobResumesWithoutRedoingStoredPages() throws IOException {
+    Path book = dir.resolve("book.pdf");
+    writePdf(book, "Chapter one.", "Chapter two.", "Chapter three.", "Chapter four.", "Chapter five.");
+    try (Quire quire = Quire.open(QuireConfig.defaults(indexDir).withEncodeBatchSize(1), null)) {
+      List<String> finished = new java.util.ArrayList<>();
+      IndexReport first =
+          quire.index(
+              List.of(book),
+              new dev.quire.indexing.IndexListener() {
+                int pages;
+
+                @Override
+                public void pageIndexed(dev.quire.datasets.SourceInfo source, int page) {
+                  pages++;
+                }
+
+                @Override
+                public void documentFinished(Path file, IndexReport.Outcome outcome) {
+                  finished.add(file.getFileName().toString());
+                }
+
+                @Override
+                public boolean cancelled() {
+                  return pages >= 3;
+                }
+              });
+      assertThat(first.cancelled()).isTrue();
+      assertThat(first.notes()).anyMatch(n -> n.contains("cancelled"));
+      assertThat(finished).isEmpty();
+      assertThat(quire.documents()).isEmpty();
+
+      IndexReport second = quire.index(List.of(book));
+      assertThat(second.cancelled()).isFalse();
+      assertThat(second.pagesResumed()).isEqualTo(3);
+      assertThat(second.pagesIndexed()).isEqualTo(5);
+      assertThat(quire.info().pages()).isEqualTo(5);
+      assertThat(quire.search("chapter", 10).hits()).hasSize(5);
+    }
+  }
+
   private static SearchRequest request(String query, int k, FirstStage stage, String chain) {
     SearchConfig config =
         SearchConfig.defaults().withFirstStage(stage).withScorers(SearchConfig.parseScorers(chain));

@@ -660,7 +660,9 @@ public final class PageIndex implements Closeable {
               tx -> {
                 List<String> found = new ArrayList<>(matches.size());
                 for (Match match : matches) {
-                  found.add(tx.liveFlag(match.pageId()) < 0 ? null : tx.text(match.pageId()));
+                  boolean live = tx.liveFlag(match.pageId()) >= 0;
+                  // The text is only read for highlighting: a large store need not page it in.
+                  found.add(!live ? null : withSnippets ? tx.text(match.pageId()) : "");
                 }
                 return found;
               });

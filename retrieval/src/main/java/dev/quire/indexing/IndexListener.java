@@ -17,7 +17,7 @@ public interface IndexListener {
   /** One page is durable in the index (staged until its document commits). */
   default void pageIndexed(SourceInfo source, int pageNumber) {}
 
-  /** A document is done: indexed, unchanged or skipped. */
+  /** A document is done: indexed, unchanged or skipped (not called for one a cancel stopped). */
   default void documentFinished(Path file, IndexReport.Outcome outcome) {}
 
   /**

@@ -68,7 +68,11 @@ public final class IndexingJob {
         tally.cancelled = true;
         break;
       }
-      listener.documentFinished(file, indexFile(file, tally, listener));
+      IndexReport.Outcome outcome = indexFile(file, tally, listener);
+      if (tally.cancelled) {
+        break; // stopped inside the document: it is not finished, its pages stay staged
+      }
+      listener.documentFinished(file, outcome);
     }
     return finish(tally);
   }
@@ -84,7 +88,11 @@ public final class IndexingJob {
         break;
       }
       DocumentInput input = inputs.next();
-      listener.documentFinished(input.source().path(), indexDocument(input, tally, listener));
+      IndexReport.Outcome outcome = indexDocument(input, tally, listener);
+      if (tally.cancelled) {
+        break;
+      }
+      listener.documentFinished(input.source().path(), outcome);
     }
     return finish(tally);
   }

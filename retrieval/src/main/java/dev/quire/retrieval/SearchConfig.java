@@ -11,7 +11,8 @@ import java.util.List;
  *     exhaustive ranking that enters fusion)
  * @param scorers the rescoring chain. Every stage but the last ranks its candidates and passes
  *     the best {@code ceil(depth x ratio)} on; the rest follow the final ranking in that stage's
- *     order (phased ranking, as Vespa's rerank-count). The last stage orders what reached it.
+ *     order, their scores shifted below it (phased ranking, as Vespa's rerank-count). The last
+ *     stage orders what reached it.
  *     [HAMMING, HALF] is the Hamming pre-filter followed by half-precision MaxSim; an empty chain
  *     keeps the first stage's order (BM25 only, even with a model loaded)
  * @param prefilterRatio the share of the depth an intermediate stage passes on, in (0, 1]

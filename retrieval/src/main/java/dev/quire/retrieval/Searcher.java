@@ -183,7 +183,8 @@ public final class Searcher {
   /**
    * Runs the scorer chain over the candidates (phased ranking): an intermediate stage ranks all
    * it receives and passes the best {@code ceil(depth x ratio)} on; the pages it holds back
-   * follow the final ranking, in its order, so a phased search still returns k pages.
+   * follow the final ranking, in its order and with scores shifted below it, so a phased search
+   * still returns k pages whose scores sort them in rank order.
    */
   private List<Ranked> rescore(
       SearchConfig config,
@@ -234,9 +235,41 @@ public final class Searcher {
     }
     // Later stages held back the better pages of earlier stages: theirs come first.
     for (int s = heldBack.size() - 1; s >= 0; s--) {
-      out.addAll(heldBack.get(s));
+      appendBelow(out, heldBack.get(s));
     }
     return out;
+  }
+
+  /**
+   * Appends pages an earlier stage held back. Their scores come from another scorer and may be
+   * higher than the reranked ones (Hamming sums above float MaxSim), so the block is shifted down
+   * by one offset to start just below the ranking so far: scores then sort the ranking into its
+   * own order, as anything that orders by score (a TREC run, a client) expects. Ties stay ties
+   * and a drop stays a drop.
+   */
+  static void appendBelow(List<Ranked> ranking, List<Ranked> block) {
+    if (block.isEmpty()) {
+      return;
+    }
+    if (ranking.isEmpty() || block.get(0).score() < ranking.getLast().score()) {
+      ranking.addAll(block);
+      return;
+    }
+    float first = block.get(0).score();
+    float previousOut = Math.nextDown(ranking.getLast().score());
+    float offset = previousOut - first;
+    float previousIn = first;
+    ranking.add(new Ranked(block.get(0).pageId(), previousOut));
+    for (int i = 1; i < block.size(); i++) {
+      float score = block.get(i).score();
+      float shifted =
+          score == previousIn
+              ? previousOut
+              : Math.min(score + offset, Math.nextDown(previousOut)); // rounding must not tie
+      ranking.add(new Ranked(block.get(i).pageId(), shifted));
+      previousIn = score;
+      previousOut = shifted;
+    }
   }
 
   private List<SearchHit> toHits(SearchRequest request, List<Ranked> ranking) throws IOException {

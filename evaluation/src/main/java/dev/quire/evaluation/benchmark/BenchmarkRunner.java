@@ -3,6 +3,7 @@ package dev.quire.evaluation.benchmark;
 import dev.quire.Quire;
 import dev.quire.QuireConfig;
 import dev.quire.encoder.EncoderInfo;
+import dev.quire.encoder.MultiVector;
 import dev.quire.encoder.MultiVectorEncoder;
 import dev.quire.evaluation.Evaluation;
 import dev.quire.evaluation.Metrics;
@@ -18,7 +19,6 @@ import dev.quire.indexing.IndexReport;
 import dev.quire.retrieval.SearchHit;
 import dev.quire.retrieval.SearchRequest;
 import dev.quire.retrieval.SearchResults;
-import dev.quire.retrieval.SearchStats;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -41,13 +42,14 @@ import java.util.Set;
  * each result as it comes so a stopped run resumes, and scores the runs with {@link Metrics}.
  *
  * <p>Layout: indexes under {@code <cache>/indexes/<benchmark>-<key>}; in the output folder,
- * {@code journal/<benchmark>-<key>.jsonl} (finished searches) and {@code runs/<benchmark>/} (one
- * TREC run file per variant and the qrels).
+ * {@code journal/<benchmark>-<key>.jsonl} (finished searches, as the engine scored them) and
+ * {@code runs/<benchmark>/} (the qrels, and one TREC run file per variant; the engine's scores
+ * already sort a phased ranking into its order).
  */
 public final class BenchmarkRunner {
 
   private final EvalSettings settings;
-  private final QueryCache encoder;
+  private final MultiVectorEncoder encoder;
   private final Optional<ModelInfo> model;
   private final EvalListener listener;
   private final Metrics metrics;
@@ -61,7 +63,7 @@ public final class BenchmarkRunner {
       throw new IllegalArgumentException("an encoder needs its model info and the other way round");
     }
     this.settings = settings;
-    this.encoder = encoder == null ? null : new QueryCache(encoder);
+    this.encoder = encoder;
     this.model = Optional.ofNullable(model);
     this.listener = listener;
     this.metrics = new Metrics(settings.metrics());
@@ -108,8 +110,16 @@ public final class BenchmarkRunner {
     Path indexDirectory = settings.cacheDirectory().resolve("indexes").resolve(benchmark.name() + "-" + key);
     QuireConfig config = QuireConfig.defaults(indexDirectory).withReader(benchmark.readerConfig());
 
-    DatasetResult.IndexSummary index = index(benchmark, config, notes);
+    // One opening of the index for indexing and every variant: BM25 alone is the empty scorer chain.
+    try (Quire quire = Quire.open(config, encoder)) {
+      DatasetResult.IndexSummary index = index(benchmark, quire, notes);
+      return evaluate(benchmark, quire, key, index, variants, notes);
+    }
+  }
 
+  /** Searches the queries under every variant, resuming from the journal, and scores the runs. */
+  private DatasetResult evaluate(Benchmark benchmark, Quire quire, String key, DatasetResult.IndexSummary index,
+      List<Variant> variants, List<String> notes) throws IOException {
     List<EvalQuery> queries = benchmark.queries();
     if (settings.queriesLimit() > 0 && queries.size() > settings.queriesLimit()) {
       queries = queries.subList(0, settings.queriesLimit());
@@ -129,24 +139,14 @@ public final class BenchmarkRunner {
     }
     List<Searched> searched = new ArrayList<>();
     listener.searching(benchmark.name(), queries.size() * variants.size());
+    // The model's variants search the same queries: each is embedded once, when first needed.
+    Map<String, EmbeddedQuery> embedded = new HashMap<>();
     try (QueryJournal journal = QueryJournal.open(journalFile)) {
-      // BM25 alone runs without the encoder, so the model's variants share one opening of the index.
-      for (boolean withModel : new boolean[] {false, true}) {
-        List<Variant> group = variants.stream().filter(v -> v.usesModel() == withModel).toList();
-        if (group.isEmpty()) {
-          continue;
-        }
-        try (Quire quire = Quire.open(config, withModel ? encoder : null)) {
-          for (Variant variant : group) {
-            searched.add(search(quire, benchmark, variant, queries, journal));
-          }
-        }
+      for (Variant variant : variants) {
+        searched.add(search(quire, benchmark, variant, queries, journal, embedded));
       }
     } finally {
       listener.searchingDone();
-      if (encoder != null) {
-        encoder.clear();
-      }
     }
 
     List<VariantResult> variantResults = new ArrayList<>();
@@ -173,38 +173,39 @@ public final class BenchmarkRunner {
         qrelsFile, notes);
   }
 
-  private DatasetResult.IndexSummary index(Benchmark benchmark, QuireConfig config, List<String> notes)
-      throws IOException {
-    listener.message("Indexing " + benchmark.name() + " into " + config.index().directory());
-    try (Quire quire = Quire.open(config, encoder)) {
-      IndexReport report = benchmark.index(quire, listener.indexing(benchmark.name()));
-      IndexStats stats = quire.info();
-      List<String> skipped = report.skipped().stream().map(IndexReport.Skipped::toString).toList();
-      if (!skipped.isEmpty()) {
-        notes.add(skipped.size() + " pages could not be indexed; the first: " + skipped.getFirst());
-      }
-      if (stats.pages() == 0) {
-        throw new IOException(benchmark.name() + ": no page could be indexed"
-            + (skipped.isEmpty() ? "" : "; the first failure: " + skipped.getFirst()));
-      }
-      if (encoder == null) {
-        notes.add("no model: BM25 only");
-      }
-      return new DatasetResult.IndexSummary(config.index().directory(), report.pagesIndexed(),
-          report.unchanged().size(), skipped, report.seconds(), stats);
+  private DatasetResult.IndexSummary index(Benchmark benchmark, Quire quire, List<String> notes) throws IOException {
+    Path directory = quire.config().index().directory();
+    listener.message("Indexing " + benchmark.name() + " into " + directory);
+    IndexReport report = benchmark.index(quire, listener.indexing(benchmark.name()));
+    IndexStats stats = quire.info();
+    List<String> skipped = report.skipped().stream().map(IndexReport.Skipped::toString).toList();
+    if (!skipped.isEmpty()) {
+      notes.add(skipped.size() + " pages could not be indexed; the first: " + skipped.getFirst());
     }
+    if (stats.pages() == 0) {
+      throw new IOException(benchmark.name() + ": no page could be indexed"
+          + (skipped.isEmpty() ? "" : "; the first failure: " + skipped.getFirst()));
+    }
+    if (encoder == null) {
+      notes.add("no model: BM25 only");
+    }
+    return new DatasetResult.IndexSummary(directory, report.pagesIndexed(), report.unchanged().size(), skipped,
+        report.seconds(), stats);
   }
 
   /** One variant's searches: those in the journal, and the rest run now and journaled. */
   private record Searched(Variant variant, List<QueryJournal.Entry> entries, int resumed) {}
 
+  /** A query's embedding and the milliseconds the model took to compute it. */
+  private record EmbeddedQuery(MultiVector vectors, double millis) {}
+
   private Searched search(Quire quire, Benchmark benchmark, Variant variant, List<EvalQuery> queries,
-      QueryJournal journal) throws IOException {
+      QueryJournal journal, Map<String, EmbeddedQuery> embedded) throws IOException {
     String id = variant.name() + " " + variant.signature();
-    List<EvalQuery> pending = queries.stream().filter(q -> journal.find(id, q.id()).isEmpty()).toList();
+    boolean pending = queries.stream().anyMatch(q -> journal.find(id, q.id()).isEmpty());
     // Untimed searches first, so the timed ones run compiled code; skipped when nothing is timed.
-    for (int i = 0; i < Math.min(settings.warmupQueries(), pending.isEmpty() ? 0 : queries.size()); i++) {
-      quire.search(request(queries.get(i), variant));
+    for (int i = 0; i < (pending ? Math.min(settings.warmupQueries(), queries.size()) : 0); i++) {
+      search(quire, benchmark, variant, queries.get(i), embedded);
     }
     List<QueryJournal.Entry> entries = new ArrayList<>(queries.size());
     int resumed = 0;
@@ -216,21 +217,9 @@ public final class BenchmarkRunner {
         listener.searched(variant.name());
         continue;
       }
-      SearchResults results;
-      try {
-        results = quire.search(request(query, variant));
-      } catch (RuntimeException e) {
-        throw new IOException(benchmark.name() + ": query " + query.id() + " (\"" + query.text() + "\") failed under "
-            + variant.name() + ": " + e.getMessage(), e);
-      }
-      double encodeStage = 0;
-      for (SearchStats.Stage stage : results.stats().stages()) {
-        if (stage.name().equals("encode-query")) {
-          encodeStage += stage.millis();
-        }
-      }
-      // The cache knows what the model took, even when a warm-up search paid for it.
-      double encodeMillis = variant.usesModel() ? encoder.encodeMillis(query.text()) : 0;
+      SearchResults results = search(quire, benchmark, variant, query, embedded);
+      // What the model took, even when a warm-up search or another variant paid for it.
+      double encodeMillis = variant.usesModel() ? embedded.get(query.id()).millis() : 0;
       List<ScoredDoc> hits = new ArrayList<>(results.hits().size());
       Set<String> seen = new HashSet<>();
       for (SearchHit hit : results.hits()) {
@@ -239,13 +228,36 @@ public final class BenchmarkRunner {
           hits.add(new ScoredDoc(page, hit.score()));
         }
       }
-      QueryJournal.Entry entry = new QueryJournal.Entry(id, query.id(), hits,
-          Math.max(0, results.stats().totalMillis() - encodeStage), encodeMillis);
+      QueryJournal.Entry entry =
+          new QueryJournal.Entry(id, query.id(), hits, results.stats().totalMillis(), encodeMillis);
       journal.append(entry);
       entries.add(entry);
       listener.searched(variant.name());
     }
     return new Searched(variant, entries, resumed);
+  }
+
+  /**
+   * One search without snippets (a run needs none); the embedding is passed in, so the engine's
+   * time excludes the model's.
+   */
+  private static SearchResults search(Quire quire, Benchmark benchmark, Variant variant, EvalQuery query,
+      Map<String, EmbeddedQuery> embedded) throws IOException {
+    SearchRequest request = new SearchRequest(query.text(), variant.k(), Set.of(), variant.search(), false);
+    try {
+      if (!variant.usesModel()) {
+        return quire.search(request);
+      }
+      EmbeddedQuery embedding = embedded.computeIfAbsent(query.id(), id -> {
+        long start = System.nanoTime();
+        MultiVector vectors = quire.embedText(query.text()).multiVector();
+        return new EmbeddedQuery(vectors, (System.nanoTime() - start) / 1e6);
+      });
+      return quire.search(request, embedding.vectors());
+    } catch (RuntimeException e) {
+      throw new IOException(benchmark.name() + ": query " + query.id() + " (\"" + query.text() + "\") failed under "
+          + variant.name() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Scores one variant's run against the qrels and writes its run file. */
@@ -270,18 +282,8 @@ public final class BenchmarkRunner {
     } catch (IllegalArgumentException e) {
       throw new IOException(benchmark.name() + ": " + e.getMessage(), e);
     }
-    List<String> notes = new ArrayList<>();
-    if (variant.k() < settings.metrics().cutoffs().getLast()) {
-      notes.add("returns " + variant.k() + " pages per query: metrics at cutoffs above " + variant.k()
-          + " count the missing ranks as not relevant");
-    }
     return new VariantResult(variant, evaluation, evaluation.mean(benchmark.primaryMetric()),
-        Latency.of(searchMillis), variant.bytesPerPage(stats), searched.resumed(), writeRun(built, runs, variant),
-        notes);
-  }
-
-  private static SearchRequest request(EvalQuery query, Variant variant) {
-    return new SearchRequest(query.text(), variant.k(), Set.of(), variant.search());
+        Latency.of(searchMillis), variant.bytesPerPage(stats), searched.resumed(), writeRun(built, runs, variant));
   }
 
   private static Optional<String> expectationsOf(Benchmark benchmark) {

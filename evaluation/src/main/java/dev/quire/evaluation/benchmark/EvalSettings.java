@@ -12,7 +12,7 @@ import java.util.List;
  * @param cacheDirectory indexes (one per corpus, page text and model) and generated corpora, kept
  *     between runs so a second run only searches
  * @param k results per query; 100 so every cutoff of the metrics is covered
- * @param depth the candidates the phased variants draw on ({@code ceil(depth x ratio)} rescored)
+ * @param depth the phased variants reorder {@code ceil(depth x ratio)} pages by float MaxSim
  * @param ratios the pre-filter ratios of the phased variants
  * @param queriesLimit the first this-many queries of each benchmark; 0 for all
  * @param warmupQueries searches run, and not timed, before each variant's timed searches, so the
@@ -55,7 +55,7 @@ public record EvalSettings(
     variants = List.copyOf(variants);
   }
 
-  /** k 100, depth 100, ratios 0.1, 0.2, 0.5 (rescoring 10, 20, 50 pages), 10 warm-up queries. */
+  /** k 100, depth 100, ratios 0.1, 0.2, 0.5 (reordering 10, 20, 50 pages), 10 warm-up queries. */
   public static EvalSettings defaults(Path outputDirectory, Path cacheDirectory) {
     return new EvalSettings(outputDirectory, cacheDirectory, 100, 100, List.of(0.1, 0.2, 0.5), 0, 10, false,
         List.of(), MetricsConfig.DEFAULT);

@@ -181,8 +181,8 @@ public final class ReportWriter {
         report.seconds(), report.model().map(m -> m.info().name() + " (checkpoint " + m.info().checkpointHash()
             + ", dimension " + m.info().dimension() + ")").orElse("none, so BM25 only")));
     md.append("Scores are x 100; * marks the primary score, as the benchmark's leaderboard names it. Latency is"
-        + " the engine's search call per query, query encoding excluded (BM25 hits include the engine's snippet"
-        + " highlighting); bytes per page count the index stores a variant reads.\n");
+        + " the engine's search call per query, query encoding excluded; bytes per page count the index stores a"
+        + " variant reads.\n");
     for (DatasetResult dataset : report.datasets()) {
       md.append("\n## ").append(dataset.name()).append(" (").append(dataset.kind()).append(")\n\n");
       IndexStats stats = dataset.index().stats();
@@ -211,9 +211,6 @@ public final class ReportWriter {
       for (VariantResult v : dataset.variants()) {
         md.append("- `").append(v.variant().name()).append("`: ").append(v.variant().description())
             .append(" (`").append(v.variant().signature()).append("`)");
-        for (String note : v.notes()) {
-          md.append("; ").append(note);
-        }
         if (v.resumedQueries() > 0) {
           md.append("; ").append(v.resumedQueries()).append(" queries resumed from an earlier run");
         }
@@ -239,8 +236,14 @@ public final class ReportWriter {
     }
     md.append("\n## Configuration\n\n");
     EvalSettings s = report.settings();
-    md.append(String.format(Locale.ROOT,
-        "- Results per query (k): %d; phased variants draw on depth %d at ratios %s%n", s.k(), s.depth(), s.ratios()));
+    md.append("- Results per query (k): ").append(s.k());
+    if (s.k() < s.metrics().cutoffs().getLast()) {
+      md.append(" (metrics at cutoffs above ").append(s.k()).append(" count the missing ranks as not relevant)");
+    }
+    md.append('\n');
+    md.append(String.format(Locale.ROOT, "- Phased variants reorder ceil(depth %d x ratio) pages at ratios %s; the"
+        + " pages held back follow in Hamming order, the engine shifting their scores below the reordered"
+        + " ones so that scores sort every run into its rank order%n", s.depth(), s.ratios()));
     md.append("- Metrics at cutoffs ").append(s.metrics().cutoffs()).append(", relevance level ")
         .append(s.metrics().relevanceLevel()).append(", computed as pytrec_eval does\n");
     md.append(String.format(Locale.ROOT, "- Queries: %s; warm-up searches per variant: %d%n",
@@ -375,11 +378,9 @@ public final class ReportWriter {
     node.put("representation", v.variant().representation());
     SearchConfig config = v.variant().search();
     ObjectNode search = node.putObject("search");
-    search.put("firstStage", v.variant().usesModel() ? config.firstStage().label() : "bm25 only");
+    search.put("firstStage", config.firstStage().label());
     ArrayNode scorers = search.putArray("scorers");
-    if (v.variant().usesModel()) {
-      config.scorers().stream().map(Scorer::label).forEach(scorers::add);
-    }
+    config.scorers().stream().map(Scorer::label).forEach(scorers::add);
     search.put("depth", config.depth());
     search.put("prefilterRatio", config.prefilterRatio());
     search.put("rrfK", config.rrfK());
@@ -395,8 +396,6 @@ public final class ReportWriter {
     node.put("run", relative(out, v.runFile()));
     ObjectNode perQuery = node.putObject("perQueryPrimary");
     v.evaluation().perQuery().forEach((q, values) -> perQuery.put(q, values.get(primary)));
-    ArrayNode notes = node.putArray("notes");
-    v.notes().forEach(notes::add);
     return node;
   }
 

@@ -15,13 +15,11 @@ import java.util.stream.Collectors;
  *
  * @param name short and unique, e.g. {@code hamming} or {@code phased-20}; names the run file
  * @param description what it does, for the report
- * @param search the engine configuration
+ * @param search the engine configuration; an empty scorer chain is BM25 alone
  * @param k results per query
- * @param usesModel false only for BM25 alone, which runs without an encoder
  * @param stores what a search reads, for its bytes per page
  */
-public record Variant(
-    String name, String description, SearchConfig search, int k, boolean usesModel, List<Store> stores) {
+public record Variant(String name, String description, SearchConfig search, int k, List<Store> stores) {
 
   /** The parts of an index a variant needs. */
   public enum Store {
@@ -50,58 +48,72 @@ public record Variant(
 
   /**
    * The ablations: BM25 alone; every page scored by float (half-precision) MaxSim, by binary
-   * Hamming MaxSim, by float query x binary page; the Hamming pre-filter then float rescoring at
-   * each ratio; and the engine's default pipeline (BM25, Hamming pre-filter, float rescoring).
+   * Hamming MaxSim, by float query x binary page; every page by Hamming with the best
+   * {@code ceil(depth x ratio)} reordered by float MaxSim, at each ratio; and the engine's default
+   * pipeline (BM25, then the same phased ranking over its candidates). Every variant returns k
+   * pages: a phased ranking's held-back pages follow the reordered ones.
    *
    * @param k results per query
-   * @param depth the candidates a phased search draws on: {@code ceil(depth x ratio)} are rescored
+   * @param depth the phased variants reorder {@code ceil(depth x ratio)} pages
    * @param ratios the pre-filter ratios of the phased variants
    * @param model whether a model is loaded; without one only BM25 runs
    */
   public static List<Variant> ablations(int k, int depth, List<Double> ratios, boolean model) {
     SearchConfig base = SearchConfig.defaults();
     List<Variant> variants = new ArrayList<>();
-    variants.add(new Variant("bm25", "BM25 over the page text", base.withDepth(Math.max(k, base.depth())),
-        k, false, List.of(Store.TEXT_INDEX)));
+    variants.add(new Variant("bm25", "BM25 over the page text", base.withScorers(List.of()).withDepth(k), k,
+        List.of(Store.TEXT_INDEX)));
     if (!model) {
       return variants;
     }
     SearchConfig exhaustive = base.withFirstStage(FirstStage.EXHAUSTIVE).withDepth(depth).withPrefilterRatio(1);
     variants.add(new Variant("float", "every page: float query x half-precision page MaxSim",
-        exhaustive.withScorers(List.of(Scorer.HALF)), k, true, List.of(Store.HALF_VECTORS)));
+        exhaustive.withScorers(List.of(Scorer.HALF)), k, List.of(Store.HALF_VECTORS)));
     variants.add(new Variant("hamming", "every page: binary query x binary page (1/(1+Hamming) MaxSim)",
-        exhaustive.withScorers(List.of(Scorer.HAMMING)), k, true, List.of(Store.BINARY_CODES)));
+        exhaustive.withScorers(List.of(Scorer.HAMMING)), k, List.of(Store.BINARY_CODES)));
     variants.add(new Variant("asymmetric", "every page: float query x binary page (+1/-1) MaxSim",
-        exhaustive.withScorers(List.of(Scorer.ASYMMETRIC)), k, true, List.of(Store.BINARY_CODES)));
+        exhaustive.withScorers(List.of(Scorer.ASYMMETRIC)), k, List.of(Store.BINARY_CODES)));
     for (double ratio : ratios) {
-      int rerank = (int) Math.ceil(depth * ratio);
-      // The engine's pre-filter keeps max(k, depth x ratio) pages, so a rerank count below k is
-      // reached by asking for that many results.
-      variants.add(new Variant("phased-" + rerank,
-          String.format(Locale.ROOT, "every page by Hamming, the best %d (ratio %s of %d) rescored by float MaxSim",
-              rerank, ratio, depth),
-          exhaustive.withScorers(List.of(Scorer.HAMMING, Scorer.HALF)).withPrefilterRatio(ratio),
-          Math.min(k, rerank), true, List.of(Store.BINARY_CODES, Store.HALF_VECTORS)));
+      SearchConfig phased = exhaustive.withScorers(List.of(Scorer.HAMMING, Scorer.HALF)).withPrefilterRatio(ratio);
+      int rerank = rerankCount(phased);
+      variants.add(new Variant("phased-" + rerank, String.format(Locale.ROOT,
+              "every page by Hamming; the best %d (depth %d x ratio %s) reordered by float MaxSim, the rest"
+                  + " following in Hamming order", rerank, depth, ratio),
+          phased, k, List.of(Store.BINARY_CODES, Store.HALF_VECTORS)));
     }
-    // The engine's pre-filter keeps max(k, depth x ratio): at k = 100 it keeps every BM25 candidate.
-    int kept = Math.max(k, (int) Math.ceil(base.depth() * base.prefilterRatio()));
-    variants.add(new Variant("hybrid", String.format(Locale.ROOT,
-            "the engine's default: BM25 top %d, Hamming keeps the best %d (max(k, depth x ratio %s)),"
-                + " float MaxSim orders them", base.depth(), kept, base.prefilterRatio()),
-        base, k, true, List.of(Store.TEXT_INDEX, Store.BINARY_CODES, Store.HALF_VECTORS)));
+    String hybrid = String.format(Locale.ROOT, "the engine's default: BM25's top %d by Hamming; the best %d (ratio %s)"
+        + " reordered by float MaxSim, the rest following in Hamming order", base.depth(), rerankCount(base),
+        base.prefilterRatio());
+    variants.add(new Variant("hybrid", hybrid, base, k,
+        List.of(Store.TEXT_INDEX, Store.BINARY_CODES, Store.HALF_VECTORS)));
     return variants;
   }
 
-  /** Everything that decides the results, e.g. {@code exhaustive hamming,half depth=100 ratio=0.2 k=20}. */
+  /** Whether the variant ranks by embeddings (all but BM25 alone). */
+  public boolean usesModel() {
+    return !search.scorers().isEmpty();
+  }
+
+  /**
+   * Everything that decides the results, e.g. {@code exhaustive hamming,half depth=100 ratio=0.2 rrf=60
+   * k=100 rerank=20}. A phased chain also names its rerank count, so that journals of engines that
+   * dropped the pages a stage held back, instead of ranking them after the reordered ones, do not
+   * resume.
+   */
   public String signature() {
-    return search.firstStage().label() + " "
-        + (usesModel ? search.scorers().stream().map(Scorer::label).collect(Collectors.joining(",")) : "bm25-only")
-        + " depth=" + search.depth() + " ratio=" + search.prefilterRatio() + " rrf=" + search.rrfK() + " k=" + k;
+    String chain = usesModel() ? search.scorers().stream().map(Scorer::label).collect(Collectors.joining(",")) : "none";
+    return search.firstStage().label() + " " + chain + " depth=" + search.depth() + " ratio=" + search.prefilterRatio()
+        + " rrf=" + search.rrfK() + " k=" + k + (search.scorers().size() > 1 ? " rerank=" + rerankCount(search) : "");
+  }
+
+  /** The pages the last stage of a phased chain reorders, as the engine computes them. */
+  static int rerankCount(SearchConfig config) {
+    return (int) Math.ceil(config.depth() * config.prefilterRatio());
   }
 
   /** The query x page representation, e.g. {@code float x half}, for the comparison table. */
   public String representation() {
-    if (!usesModel) {
+    if (!usesModel()) {
       return "text";
     }
     Scorer last = search.scorers().getLast();

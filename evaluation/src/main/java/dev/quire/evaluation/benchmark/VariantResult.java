@@ -3,7 +3,6 @@ package dev.quire.evaluation.benchmark;
 import dev.quire.evaluation.Evaluation;
 import dev.quire.evaluation.Metric;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * How one variant did on one benchmark.
@@ -15,7 +14,6 @@ import java.util.List;
  * @param bytesPerPage the index bytes per page this variant reads
  * @param resumedQueries queries whose results came from the journal of an earlier run
  * @param runFile every query's ranked pages, in TREC form (BEIR JSON when an id has whitespace)
- * @param notes what the reader should know, e.g. that fewer than 100 results were returned
  */
 public record VariantResult(
     Variant variant,
@@ -24,12 +22,7 @@ public record VariantResult(
     Latency search,
     double bytesPerPage,
     int resumedQueries,
-    Path runFile,
-    List<String> notes) {
-
-  public VariantResult {
-    notes = List.copyOf(notes);
-  }
+    Path runFile) {
 
   public double mean(Metric metric) {
     return evaluation.mean(metric);

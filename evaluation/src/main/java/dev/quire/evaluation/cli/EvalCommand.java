@@ -81,7 +81,8 @@ public final class EvalCommand implements Callable<Integer> {
   int k;
 
   @Option(names = "--depth", paramLabel = "N", defaultValue = "100",
-      description = "Candidates of the phased variants: ceil(depth x ratio) are rescored (default: ${DEFAULT-VALUE}).")
+      description = "Phased variants: float MaxSim reorders the best ceil(depth x ratio) pages by Hamming"
+          + " (default: ${DEFAULT-VALUE}).")
   int depth;
 
   // Vespa's DocVQA comparison reranks 20; 10 and 50 bracket it.

@@ -33,7 +33,7 @@ class ExpectationsTest {
     Evaluation evaluation = new Metrics(MetricsConfig.DEFAULT).evaluate(qrels, run);
     Variant bm25 = Variant.ablations(100, 100, List.of(), false).getFirst();
     VariantResult variant = new VariantResult(bm25, evaluation, evaluation.mean(new Metric(Measure.NDCG, 10)),
-        Latency.NONE, 900, 0, Path.of("runs/bm25.trec"), List.of());
+        Latency.NONE, 900, 0, Path.of("runs/bm25.trec"));
     IndexStats.StoreSize none = new IndexStats.StoreSize(0, 0);
     IndexStats stats = new IndexStats(3, 3, 0, 0, Optional.empty(), none, none, none,
         new IndexStats.StoreSize(2700, 900), none, none, 0, 2700);

@@ -23,9 +23,16 @@ class VariantTest {
     assertThat(phased20.search().firstStage()).isEqualTo(FirstStage.EXHAUSTIVE);
     assertThat(phased20.search().scorers()).containsExactly(Scorer.HAMMING, Scorer.HALF);
     assertThat(phased20.search().prefilterRatio()).isEqualTo(0.2);
-    // The engine keeps max(k, ceil(depth x ratio)) after the pre-filter: k = 20 makes it rerank 20.
-    assertThat(phased20.k()).isEqualTo(20);
+    // The engine's phased ranking returns the pages Hamming held back after the 20 it reordered.
+    assertThat(phased20.k()).isEqualTo(100);
+    assertThat(phased20.signature()).isEqualTo("exhaustive hamming,half depth=100 ratio=0.2 rrf=60 k=100 rerank=20");
+    Variant bm25 = variants.getFirst();
+    assertThat(bm25.search().firstStage()).isEqualTo(FirstStage.BM25);
+    assertThat(bm25.search().scorers()).isEmpty();
+    assertThat(bm25.usesModel()).isFalse();
     assertThat(variants.getLast().search()).isEqualTo(SearchConfig.defaults());
+    assertThat(variants.getLast().description()).contains("BM25's top 100 by Hamming; the best 50 (ratio 0.5)");
+    assertThat(variants).allSatisfy(v -> assertThat(v.k()).isEqualTo(100));
     assertThat(variants).extracting(Variant::signature).doesNotHaveDuplicates();
   }
 
@@ -37,7 +44,7 @@ class VariantTest {
 
   @Test
   void namesMustBeUsableAsFileNames() {
-    assertThatThrownBy(() -> new Variant("../x", "", SearchConfig.defaults(), 10, true, List.of()))
+    assertThatThrownBy(() -> new Variant("../x", "", SearchConfig.defaults(), 10, List.of()))
         .hasMessageContaining("../x");
   }
 }

@@ -242,7 +242,8 @@ class EvalCommandTest {
       assertThat(variant(dataset, "hamming").get("bytesPerPage").asDouble()).isEqualTo(binary);
       assertThat(variant(dataset, "float").get("bytesPerPage").asDouble()).isEqualTo(half);
       assertThat(variant(dataset, "phased-20").get("bytesPerPage").asDouble()).isEqualTo(binary + half);
-      assertThat(variant(dataset, "phased-10").get("k").asInt()).isEqualTo(10);
+      // Phased rankings are whole: the pages Hamming held back follow the reordered ones.
+      assertThat(variant(dataset, "phased-10").get("k").asInt()).isEqualTo(100);
       assertThat(variant(dataset, "phased-10").at("/search/scorers").toString()).isEqualTo("[\"hamming\",\"half\"]");
     }
     assertThat(report.get("average")).hasSize(VARIANTS.size());
@@ -260,6 +261,38 @@ class EvalCommandTest {
       BufferedImage image = ImageIO.read(out.resolve(plot).toFile());
       assertThat(image).as(plot).isNotNull();
       assertThat(image.getWidth()).isEqualTo(1280);
+    }
+  }
+
+  @Test
+  void aPhasedRankingReordersTheBestByHammingAndKeepsTheRestInHammingOrder() throws IOException {
+    Path phasedOut = dir.resolve("phased");
+    Result result = eval(COLOURS, "--dataset", fixture("v1/docvqa_mini").toString(), "--model", "m",
+        "--out", phasedOut.toString(), "--cache", cache.toString(), "--quiet", "--warmup", "0", "--ocr", "off",
+        "--depth", "4", "--ratios", "0.5", "--variants", "hamming,float,phased-2");
+    assertThat(result.code()).as(result.err()).isZero();
+    Path runs = phasedOut.resolve("runs/docvqa_mini");
+    Run hamming = TrecRunFormat.read(runs.resolve("hamming.trec"));
+    Run floats = TrecRunFormat.read(runs.resolve("float.trec"));
+    Run phased = TrecRunFormat.read(runs.resolve("phased-2.trec"));
+    assertThat(phased.queryIds()).hasSize(4);
+    for (String query : phased.queryIds()) {
+      // Every page is ranked: ceil(4 x 0.5) = 2 reordered by float MaxSim, the other 5 after them.
+      List<String> ranking = phased.ranking(query).stream().map(ScoredDoc::docId).toList();
+      assertThat(ranking).as(query).hasSize(7).containsExactlyInAnyOrderElementsOf(floats.scores(query).keySet());
+      List<String> head = ranking.subList(0, 2);
+      List<String> tail = ranking.subList(2, 7);
+      Map<String, Double> byHamming = hamming.scores(query);
+      double worstHead = head.stream().mapToDouble(byHamming::get).min().orElseThrow();
+      assertThat(tail).as(query).allSatisfy(page -> assertThat(byHamming.get(page)).isLessThanOrEqualTo(worstHead));
+      // The head carries its float scores, in their order; the tail keeps Hamming's order.
+      for (String page : head) {
+        assertThat(phased.scores(query).get(page)).as(query + " " + page).isEqualTo(floats.scores(query).get(page));
+      }
+      assertThat(floats.scores(query).get(head.get(0))).isGreaterThanOrEqualTo(floats.scores(query).get(head.get(1)));
+      for (int i = 1; i < tail.size(); i++) {
+        assertThat(byHamming.get(tail.get(i))).as(query).isLessThanOrEqualTo(byHamming.get(tail.get(i - 1)));
+      }
     }
   }
 
