@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -22,7 +24,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs the JMH benchmarks (same command line as JMH's own main) with Quire's JVM flags appended to
  * every fork, then prints pages/s per core, GFLOP/s, allocation per page and each kernel's ratio
- * to the baselines measured in the same run, against the goals.
+ * to the baselines measured in the same run, against the goals, and rescoring from the page store
+ * against the same pages in memory.
  */
 public final class BenchMain {
 
@@ -43,7 +46,16 @@ public final class BenchMain {
       "HalfPrecisionBenchmark.quire@128", 8_000.0,
       "HalfPrecisionBenchmark.quire@320", 3_800.0,
       "HammingBenchmark.quire@128", 150_000.0,
-      "AsymmetricBenchmark.quire@128", 15_000.0);
+      "AsymmetricBenchmark.quire@128", 15_000.0,
+      // End to end from the LMDB store, rescoring must keep the kernels' pace.
+      "StoreRescoringBenchmark.halfPrecisionStore@128", 8_000.0,
+      "StoreRescoringBenchmark.hammingStore@128", 150_000.0);
+
+  /** A benchmark reading from the page store; its baseline is the same name with InMemory for Store. */
+  private static final Pattern STORE_BENCHMARK = Pattern.compile("StoreRescoringBenchmark\\.(\\w+)Store(\\w*)");
+
+  /** Reading through the store may cost at most this fraction of the in-memory page rate. */
+  private static final double STORE_RATIO_GOAL = 0.95;
 
   private BenchMain() {}
 
@@ -85,7 +97,9 @@ public final class BenchMain {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "%nQuire kernels: %d query tokens x %d page tokens, pages visited in scattered order"
         + " (score +- 99.9%% confidence half-width)%n", PageSet.QUERY_TOKENS, PageSet.PAGE_TOKENS));
-    out.append(String.format(Locale.ROOT, "%-40s %5s %7s %22s %9s %10s  %s%n",
+    int width = results.stream().mapToInt(result -> name(result).length()).max().orElse(0);
+    String nameColumn = "%-" + Math.max(40, width) + "s";
+    out.append(String.format(Locale.ROOT, nameColumn + " %5s %7s %22s %9s %10s  %s%n",
         "benchmark", "dim", "threads", "pages/s per core", "GFLOP/s", "B/page", "goal"));
     for (RunResult result : results) {
       String name = name(result);
@@ -93,13 +107,13 @@ public final class BenchMain {
       int threads = result.getParams().getThreads();
       Result<?> primary = result.getPrimaryResult();
       double perCore = primary.getScore() / threads;
-      String gflops = name.startsWith("HalfPrecisionBenchmark")
+      String gflops = name.startsWith("HalfPrecisionBenchmark") || name.startsWith("StoreRescoringBenchmark.halfPrecision")
           ? String.format(Locale.ROOT, "%9.1f", perCore * PageSet.flopsPerPage(dim) / 1e9) : String.format("%9s", "-");
       String allocation = allocationPerPage(result)
           .map(bytes -> String.format(Locale.ROOT, "%10.1f", bytes)).orElse(String.format("%10s", "-"));
       Double goal = PAGE_RATE_GOALS.get(name + "@" + dim);
       String verdict = goal == null ? "" : String.format(Locale.ROOT, ">= %,.0f: %s", goal, perCore >= goal ? "met" : "NOT met");
-      out.append(String.format(Locale.ROOT, "%-40s %5d %7d %,13.0f +- %,6.0f %s %s  %s%n",
+      out.append(String.format(Locale.ROOT, nameColumn + " %5d %7d %,13.0f +- %,6.0f %s %s  %s%n",
           name, dim, threads, perCore, primary.getScoreError() / threads, gflops, allocation, verdict));
     }
     out.append(String.format("%nRatios measured in this run (total throughput; +- from the two errors)%n"));
@@ -124,7 +138,48 @@ public final class BenchMain {
         }
       }
     }
+    appendStoreComparison(results, out);
     return out.toString();
+  }
+
+  /** Each store benchmark against its in-memory twin with the same parameters and threads. */
+  private static void appendStoreComparison(Collection<RunResult> results, StringBuilder out) {
+    StringBuilder lines = new StringBuilder();
+    for (RunResult store : results) {
+      Matcher matcher = STORE_BENCHMARK.matcher(name(store));
+      if (!matcher.matches()) {
+        continue;
+      }
+      String twin = "StoreRescoringBenchmark." + matcher.group(1) + "InMemory" + matcher.group(2);
+      for (RunResult memory : results) {
+        if (!name(memory).equals(twin) || !memory.getParams().getParam("dim").equals(store.getParams().getParam("dim"))
+            || !memory.getParams().getParam("pages").equals(store.getParams().getParam("pages"))) {
+          continue;
+        }
+        int threads = store.getParams().getThreads();
+        double a = store.getPrimaryResult().getScore();
+        double b = memory.getPrimaryResult().getScore();
+        double ratio = a / b;
+        double error = ratio * Math.hypot(store.getPrimaryResult().getScoreError() / a,
+            memory.getPrimaryResult().getScoreError() / b);
+        lines.append(String.format(Locale.ROOT, "%-14s %4d %6s %7d %,10.0f +- %,6.0f %,10.0f +- %,6.0f %7.2fx +- %.2f %s %s  %s%n",
+            matcher.group(1), dim(store), store.getParams().getParam("pages"), threads,
+            a / threads, store.getPrimaryResult().getScoreError() / threads,
+            b / threads, memory.getPrimaryResult().getScoreError() / threads, ratio, error,
+            allocationPerPage(store).map(bytes -> String.format(Locale.ROOT, "%8.1f", bytes)).orElse(String.format("%8s", "-")),
+            allocationPerPage(memory).map(bytes -> String.format(Locale.ROOT, "%8.1f", bytes)).orElse(String.format("%8s", "-")),
+            String.format(Locale.ROOT, ">= %.2fx: %s", STORE_RATIO_GOAL, ratio >= STORE_RATIO_GOAL ? "met" : "NOT met")));
+      }
+    }
+    if (lines.isEmpty()) {
+      return;
+    }
+    out.append(String.format("%nRescoring from the LMDB page store against the same pages copied to native memory"
+        + " (per core; B/page with -prof gc, median of the iterations)%n"));
+    out.append(String.format(Locale.ROOT, "%-14s %4s %6s %7s %20s %20s %16s %8s %8s  %s%n",
+        "kernel", "dim", "pages", "threads", "store pages/s", "in-memory pages/s", "store/in-memory",
+        "B store", "B memory", "goal"));
+    out.append(lines);
   }
 
   private static String name(RunResult result) {
@@ -138,11 +193,24 @@ public final class BenchMain {
     return Integer.parseInt(result.getParams().getParam("dim"));
   }
 
-  /** Bytes allocated per page scored, when run with {@code -prof gc}. */
+  /**
+   * Bytes allocated per page scored, when run with {@code -prof gc}: the median over the measured
+   * iterations, because a fork's last iteration also counts what the trial's tear-down allocates
+   * (closing a page index allocates hundreds of kilobytes, which a slow kernel spreads over few pages).
+   */
   private static Optional<Double> allocationPerPage(RunResult result) {
-    return result.getSecondaryResults().entrySet().stream()
+    double[] perIteration = result.getBenchmarkResults().stream()
+        .flatMap(fork -> fork.getIterationResults().stream())
+        .flatMap(iteration -> iteration.getSecondaryResults().entrySet().stream())
         .filter(entry -> entry.getKey().endsWith("gc.alloc.rate.norm"))
-        .map(entry -> entry.getValue().getScore())
-        .findFirst();
+        .mapToDouble(entry -> entry.getValue().getScore())
+        .sorted()
+        .toArray();
+    if (perIteration.length == 0) {
+      return Optional.empty();
+    }
+    int middle = perIteration.length / 2;
+    return Optional.of(perIteration.length % 2 == 1 ? perIteration[middle]
+        : (perIteration[middle - 1] + perIteration[middle]) / 2);
   }
 }
