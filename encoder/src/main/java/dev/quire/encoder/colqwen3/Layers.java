@@ -1,0 +1,116 @@
+package dev.quire.encoder.colqwen3;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+
+/**
+ * The building blocks of the Qwen3-VL forward as DJL NDArray operations, each the formula of
+ * transformers' modeling_qwen3_vl.py. Every operation is called on an activation first, so its
+ * result belongs to the batch's NDManager and never to the weights' manager.
+ */
+final class Layers {
+
+  /** Bytes of attention scores computed at once; longer sequences go in query chunks. */
+  private static final long SCORE_BUDGET_BYTES = 128L << 20;
+
+  private static final float GELU_LINEAR = (float) (2 * Math.sqrt(2 / Math.PI));
+  private static final float GELU_CUBIC = (float) (2 * Math.sqrt(2 / Math.PI) * 0.044715);
+
+  private Layers() {}
+
+  /** {@code x W^T + b}; b may be null. */
+  static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+  }
+
+  /** RMSNorm over the last axis in float32: {@code w * (x * rsqrt(mean(x^2) + eps))}. */
+  static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
+    NDArray wide = x.toType(DataType.FLOAT32, false);
+    NDArray variance = wide.square().mean(new int[] {-1}, true);
+    NDArray normed = wide.mul(variance.add(eps).pow(-0.5f));
+    return normed.toType(x.getDataType(), false).mul(weight);
+  }
+
+  /** LayerNorm over the last axis. */
+  static NDArray layerNorm(NDArray x, NDArray weight, NDArray bias, float eps) {
+    long size = x.getShape().get(x.getShape().dimension() - 1);
+    return x.getNDArrayInternal().layerNorm(x, new Shape(size), weight, bias, eps).singletonOrThrow();
+  }
+
+  /** GELU with the exact erf ({@code nn.GELU()}). */
+  static NDArray gelu(NDArray x) {
+    return x.getNDArrayInternal().gelu();
+  }
+
+  /**
+   * {@code gelu_pytorch_tanh}, {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}, written
+   * as {@code x sigmoid(2 sqrt(2/pi) x (1 + 0.044715 x^2))} (the same function, 0.5 (1 + tanh z)
+   * being sigmoid(2z)) in six operations instead of nine.
+   */
+  static NDArray geluTanh(NDArray x) {
+    NDArray inner = x.mul(x).mul(GELU_CUBIC).add(GELU_LINEAR).mul(x);
+    return x.mul(inner.getNDArrayInternal().sigmoid());
+  }
+
+  /** SiLU: {@code x * sigmoid(x)}. */
+  static NDArray silu(NDArray x) {
+    return x.mul(x.getNDArrayInternal().sigmoid());
+  }
+
+  /** Rows of {@code table} picked by int64 {@code indices} (any shape), as an embedding lookup. */
+  static NDArray gatherRows(NDArray indices, NDArray table) {
+    return indices.getNDArrayInternal().embedding(indices, table, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /**
+   * Rotary embedding: {@code x cos + rotate_half(x) sin}, rotate_half being {@code [-x2, x1]}
+   * over the two halves of the last axis; cos and sin broadcast over the heads axis.
+   */
+  static NDArray rotary(NDArray x, NDArray cos, NDArray sin) {
+    long last = x.getShape().get(x.getShape().dimension() - 1);
+    long half = last / 2;
+    NDArray first = x.get(new NDIndex("..., :{}", half));
+    NDArray second = x.get(new NDIndex("..., {}:", half));
+    NDArray rotated = NDArrays.concat(new NDList(second.neg(), first), -1);
+    return x.mul(cos).add(rotated.mul(sin));
+  }
+
+  /**
+   * Softmax attention {@code softmax(q k^T * scale + mask) v} over queries [..., rows, headDim]
+   * and keys and values [..., length, headDim]; the additive mask [..., rows, length] may be
+   * null. Long inputs run in query chunks so the scores stay within a fixed memory budget.
+   */
+  static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
+    Shape shape = q.getShape();
+    int axis = shape.dimension() - 2;
+    long rows = shape.get(axis);
+    long length = k.getShape().get(axis);
+    NDArray keysT = k.swapAxes(axis, axis + 1);
+    long perRow = 4 * length * (shape.size() / (rows * shape.get(axis + 1)));
+    long chunk = Math.max(1, SCORE_BUDGET_BYTES / perRow);
+    if (rows <= chunk) {
+      return attend(q, keysT, v, mask, scale);
+    }
+    NDList parts = new NDList();
+    for (long from = 0; from < rows; from += chunk) {
+      NDIndex part = new NDIndex("..., {}:{}, :", from, Math.min(rows, from + chunk));
+      parts.add(attend(q.get(part), keysT, v, mask == null ? null : mask.get(part), scale));
+    }
+    return NDArrays.concat(parts, axis);
+  }
+
+  private static NDArray attend(NDArray q, NDArray keysT, NDArray v, NDArray mask, float scale) {
+    // scaling the queries costs headDim per row, scaling the scores the sequence length
+    NDArray scores = (scale == 1f ? q : q.mul(scale)).matMul(keysT);
+    if (mask != null) {
+      scores = scores.add(mask);
+    }
+    NDArray weights = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(q.getDataType(), false);
+    return weights.matMul(v);
+  }
+}

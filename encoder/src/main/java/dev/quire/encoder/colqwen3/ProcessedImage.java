@@ -1,0 +1,17 @@
+package dev.quire.encoder.colqwen3;
+
+/**
+ * One page ready for the vision tower: its patch grid (before the 2x2 merge) and the patch rows
+ * in merge-block order, each {@code channels x temporal x patch x patch} floats.
+ */
+record ProcessedImage(int gridT, int gridH, int gridW, int patchDim, float[] patches) {
+
+  int patchCount() {
+    return gridT * gridH * gridW;
+  }
+
+  /** Image tokens after the merge of {@code merge x merge} patches. */
+  int tokenCount(int merge) {
+    return patchCount() / (merge * merge);
+  }
+}
