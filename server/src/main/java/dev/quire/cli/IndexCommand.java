@@ -1,0 +1,80 @@
+package dev.quire.cli;
+
+import dev.quire.Quire;
+import dev.quire.QuireConfig;
+import dev.quire.datasets.DocumentIdMode;
+import dev.quire.datasets.ReaderConfig;
+import dev.quire.indexing.IndexReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "index",
+    description = {
+      "Index PDFs and images (files or folders, walked recursively).",
+      "Unchanged documents are skipped, changed ones replaced; an interrupted run resumes."
+    })
+final class IndexCommand implements Callable<Integer> {
+
+  @Mixin IndexLocation location;
+
+  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders to index.")
+  List<Path> paths;
+
+  @Option(
+      names = "--id-from",
+      paramLabel = "path|content",
+      defaultValue = "path",
+      description =
+          "Document identity: the file's absolute path (default), or its content hash so that"
+              + " identical files are one document.")
+  DocumentIdMode idMode;
+
+  @Option(
+      names = "--max-dpi",
+      paramLabel = "DPI",
+      description =
+          "Upper bound on the DPI PDF pages are rendered at; pages are sized for the model's"
+              + " pixel budget below it.")
+  Integer maxDpi;
+
+  @Option(names = "--no-ocr", description = "Do not OCR pages that have no text layer.")
+  boolean noOcr;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    QuireConfig config = location.config();
+    ReaderConfig defaults = config.reader();
+    ReaderConfig reader =
+        new ReaderConfig(
+            maxDpi != null ? maxDpi : defaults.maxDpi(),
+            defaults.targetPixels(),
+            defaults.maxImagePixels(),
+            defaults.maxPagesPerDocument(),
+            idMode,
+            !noOcr && defaults.ocr());
+    PrintWriter out = spec.commandLine().getOut();
+    try (Quire quire = Quire.open(config.withReader(reader), null);
+        IndexProgress progress = new IndexProgress(quiet)) {
+      IndexReport report = quire.index(paths, progress);
+      progress.close();
+      Reports.printIndexReport(out, report, location.directory);
+      return report.indexed().isEmpty() && report.unchanged().isEmpty() && !report.skipped().isEmpty()
+          ? 2
+          : 0;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.quire.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.quire.Quire;
+import dev.quire.QuireConfig;
+import dev.quire.retrieval.FirstStage;
+import dev.quire.retrieval.SearchConfig;
+import dev.quire.retrieval.SearchRequest;
+import dev.quire.retrieval.SearchResults;
+import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "search", description = "Search the index; prints ranked pages.")
+final class SearchCommand implements Callable<Integer> {
+
+  @Mixin IndexLocation location;
+
+  @Parameters(arity = "1..*", paramLabel = "QUERY", description = "The query (words are joined).")
+  List<String> words;
+
+  @Option(names = {"-k", "--top"}, defaultValue = "10", description = "Results to show (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Option(
+      names = "--first-stage",
+      paramLabel = "bm25|exhaustive|fusion",
+      defaultValue = "bm25",
+      description = "Candidate generation (default: ${DEFAULT-VALUE}).")
+  String firstStage;
+
+  @Option(
+      names = "--depth",
+      defaultValue = "100",
+      description = "First-stage candidates (default: ${DEFAULT-VALUE}).")
+  int depth;
+
+  @Option(
+      names = "--scorers",
+      paramLabel = "CHAIN",
+      defaultValue = "hamming,half",
+      description =
+          "Rescoring chain over hamming, asymmetric, half: each but the last passes the best"
+              + " depth x ratio pages on; 'none' keeps the BM25 order (default: ${DEFAULT-VALUE}).")
+  String scorers;
+
+  @Option(
+      names = "--prefilter-ratio",
+      defaultValue = "0.5",
+      description = "Share of the depth a pre-filter keeps (default: ${DEFAULT-VALUE}).")
+  double ratio;
+
+  @Option(names = "--document", paramLabel = "ID", description = "Only these documents (repeatable).")
+  List<String> documents = List.of();
+
+  @Option(names = "--json", description = "Print the results as JSON.")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    SearchConfig search =
+        new SearchConfig(
+            FirstStage.parse(firstStage),
+            depth,
+            SearchConfig.parseScorers(scorers),
+            ratio,
+            SearchConfig.defaults().rrfK());
+    QuireConfig config = location.config().withSearch(search);
+    Reports.requireExistingIndex(location.directory);
+    PrintWriter out = spec.commandLine().getOut();
+    try (Quire quire = Quire.open(config, null)) {
+      String query = String.join(" ", words);
+      SearchResults results =
+          quire.search(new SearchRequest(query, k, new HashSet<>(documents), search));
+      if (json) {
+        out.println(
+            new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(results));
+      } else {
+        Reports.printResults(out, results);
+      }
+      return 0;
+    }
+  }
+}

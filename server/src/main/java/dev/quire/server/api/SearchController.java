@@ -1,0 +1,206 @@
+package dev.quire.server.api;
+
+import dev.quire.index.DocumentRecord;
+import dev.quire.retrieval.FirstStage;
+import dev.quire.retrieval.SearchConfig;
+import dev.quire.retrieval.SearchHit;
+import dev.quire.retrieval.SearchRequest;
+import dev.quire.retrieval.SearchResults;
+import dev.quire.retrieval.SimilarityMap;
+import dev.quire.server.collections.Collection;
+import dev.quire.server.security.Principal;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code POST /v1/search} and the similarity maps of one page. */
+final class SearchController {
+
+  /**
+   * A search request; everything but the query is optional.
+   *
+   * @param snippets false leaves out the highlighted snippets, the costliest part of a BM25 search
+   */
+  record SearchBody(
+      String query,
+      Integer k,
+      String collection,
+      Filters filters,
+      String firstStage,
+      Integer depth,
+      List<String> scorers,
+      Double prefilterRatio,
+      Boolean snippets) {}
+
+  /**
+   * @param documentIds only these documents
+   * @param metadata only documents whose metadata has all these values
+   */
+  record Filters(List<String> documentIds, Map<String, String> metadata) {}
+
+  private static final int MAX_DEPTH = 10_000;
+
+  private final ServerContext context;
+  private final AccessControl access;
+  private final Links links;
+
+  SearchController(ServerContext context, AccessControl access) {
+    this.context = context;
+    this.access = access;
+    this.links = new Links(context);
+  }
+
+  void search(Context ctx) throws IOException {
+    SearchBody body = Bodies.json(ctx, SearchBody.class);
+    Collection collection = access.readable(ctx, body.collection());
+    String query = query(body.query());
+    int k = body.k() == null ? 10 : body.k();
+    int maxK = context.config().limits().maxResults();
+    if (k < 1 || k > maxK) {
+      throw ApiException.invalid("k must be in 1.." + maxK + ", got " + k);
+    }
+    SearchConfig config = config(body);
+    Set<String> documents = documentFilter(collection, body.filters());
+    Principal caller = AccessControl.principal(ctx);
+    if (documents != null && documents.isEmpty()) {
+      // The filters match no document: nothing to search (an empty set would mean "all").
+      ctx.json(
+          new Views.Search(
+              query, collection.name(), List.of(), "", new Views.Timing(0, List.of()),
+              List.of("the filters match no document")));
+      return;
+    }
+    if (config.firstStage() != FirstStage.BM25 && context.collections().encoder().isEmpty()) {
+      throw ApiException.modelNotLoaded("first stage '" + config.firstStage().label() + "'");
+    }
+    SearchRequest request =
+        new SearchRequest(query, k, documents == null ? Set.of() : documents, config);
+    SearchResults results =
+        collection
+            .quire()
+            .search(Boolean.FALSE.equals(body.snippets()) ? request.withoutSnippets() : request);
+    context.metrics().search(collection.name(), results.stats());
+    List<Views.Hit> hits = new ArrayList<>(results.hits().size());
+    for (SearchHit hit : results.hits()) {
+      hits.add(
+          new Views.Hit(
+              hit.rank(),
+              hit.documentId(),
+              hit.pageNumber(),
+              hit.score(),
+              hit.snippet(),
+              String.valueOf(Path.of(hit.sourcePath()).getFileName()),
+              links.pageImage(collection.name(), hit.documentId(), hit.pageNumber(), false, caller),
+              links.pageImage(collection.name(), hit.documentId(), hit.pageNumber(), true, caller)));
+    }
+    ctx.json(
+        new Views.Search(
+            query,
+            collection.name(),
+            hits,
+            results.stats().pipeline(),
+            Views.Timing.of(results.stats()),
+            results.stats().notes()));
+  }
+
+  /** {@code GET /v1/documents/{id}/pages/{n}/similarity?query=}: per query token, per patch. */
+  void similarity(Context ctx) throws IOException {
+    Collection collection = access.readable(ctx, ctx.queryParam("collection"));
+    String documentId = Bodies.documentId(ctx);
+    int page = Bodies.pageNumber(ctx);
+    String query = query(ctx.queryParam("query"));
+    if (context.collections().encoder().isEmpty()) {
+      throw ApiException.modelNotLoaded("a similarity map");
+    }
+    if (collection.quire().pageImage(documentId, page, false).isEmpty()) {
+      throw ApiException.notFound(
+          "PAGE_NOT_FOUND", "document '" + documentId + "' has no page " + page + " with an image");
+    }
+    SimilarityMap map =
+        collection
+            .quire()
+            .similarityMap(query, documentId, page)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        409, "NO_EMBEDDING",
+                        "page " + page + " of '" + documentId + "' has no embedding to compare"
+                            + " with (it was indexed without a model)"));
+    List<Views.TokenMap> tokens =
+        map.tokens().stream()
+            .map(t -> new Views.TokenMap(t.token(), t.scores(), t.best(), t.maxSim()))
+            .toList();
+    ctx.json(
+        new Views.Similarity(
+            collection.name(), documentId, page, query, map.rows(), map.cols(),
+            links.pageImage(collection.name(), documentId, page, false, AccessControl.principal(ctx)),
+            tokens));
+  }
+
+  private String query(String query) {
+    if (query == null || query.isBlank()) {
+      throw ApiException.invalid("query must not be empty");
+    }
+    int max = context.config().limits().maxQueryChars();
+    if (query.length() > max) {
+      throw ApiException.invalid("query is " + query.length() + " characters; the limit is " + max);
+    }
+    return query;
+  }
+
+  private static SearchConfig config(SearchBody body) {
+    SearchConfig config = SearchConfig.defaults();
+    if (body.firstStage() != null) {
+      config = config.withFirstStage(FirstStage.parse(body.firstStage()));
+    }
+    if (body.depth() != null) {
+      if (body.depth() < 1 || body.depth() > MAX_DEPTH) {
+        throw ApiException.invalid("depth must be in 1.." + MAX_DEPTH + ", got " + body.depth());
+      }
+      config = config.withDepth(body.depth());
+    }
+    if (body.scorers() != null) {
+      if (body.scorers().size() > 8 || Bodies.hasNull(body.scorers())) {
+        throw ApiException.invalid("scorers must list at most 8 of hamming, asymmetric, half");
+      }
+      config = config.withScorers(SearchConfig.parseScorers(String.join(",", body.scorers())));
+    }
+    if (body.prefilterRatio() != null) {
+      config = config.withPrefilterRatio(body.prefilterRatio());
+    }
+    return config;
+  }
+
+  /** The documents the filters allow; null when there are no filters. */
+  private static Set<String> documentFilter(Collection collection, Filters filters) {
+    if (filters == null) {
+      return null;
+    }
+    Set<String> ids = null;
+    if (filters.documentIds() != null) {
+      if (Bodies.hasNull(filters.documentIds())) {
+        throw ApiException.invalid("filters.document_ids must not contain null");
+      }
+      ids = new HashSet<>(filters.documentIds());
+    }
+    if (filters.metadata() != null && !filters.metadata().isEmpty()) {
+      Set<String> matching = new HashSet<>();
+      for (DocumentRecord document : collection.quire().documents()) {
+        if (document.metadata().entrySet().containsAll(filters.metadata().entrySet())) {
+          matching.add(document.documentId());
+        }
+      }
+      if (ids == null) {
+        ids = matching;
+      } else {
+        ids.retainAll(matching);
+      }
+    }
+    return ids;
+  }
+}

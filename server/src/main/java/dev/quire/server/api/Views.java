@@ -1,0 +1,106 @@
+package dev.quire.server.api;
+
+import dev.quire.index.DocumentRecord;
+import dev.quire.retrieval.SearchStats;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON shapes of responses (snake_case on the wire). */
+final class Views {
+  private Views() {}
+
+  record Error(Body error) {
+    record Body(String code, String message, String requestId) {}
+  }
+
+  record Hit(
+      int rank,
+      String documentId,
+      int page,
+      float score,
+      String snippet,
+      String fileName,
+      String imageUrl,
+      String thumbnailUrl) {}
+
+  record Stage(String name, int inputPages, int outputPages, double ms) {}
+
+  record Timing(double totalMs, List<Stage> stages) {
+    static Timing of(SearchStats stats) {
+      return new Timing(
+          round(stats.totalMillis()),
+          stats.stages().stream()
+              .map(s -> new Stage(s.name(), s.inputPages(), s.outputPages(), round(s.millis())))
+              .toList());
+    }
+  }
+
+  record Search(
+      String query,
+      String collection,
+      List<Hit> hits,
+      String pipeline,
+      Timing timing,
+      List<String> notes) {}
+
+  record Document(
+      String documentId,
+      String fileName,
+      String source,
+      String mediaType,
+      long sizeBytes,
+      int pageCount,
+      Instant indexedAt,
+      Map<String, String> metadata,
+      String thumbnailUrl) {}
+
+  record Page(int page, String imageUrl, String thumbnailUrl) {}
+
+  record DocumentDetail(Document document, List<Page> pages) {}
+
+  record DocumentList(String collection, int total, int offset, List<Document> documents) {}
+
+  record Deleted(String collection, String documentId, boolean deleted) {}
+
+  record Collection(
+      String name,
+      long documents,
+      long pages,
+      long pagesWithVectors,
+      String model,
+      boolean writable) {}
+
+  record Collections(List<Collection> collections) {}
+
+  record TokenMap(int token, float[] scores, int best, float maxSim) {}
+
+  record Similarity(
+      String collection,
+      String documentId,
+      int page,
+      String query,
+      int rows,
+      int cols,
+      String imageUrl,
+      List<TokenMap> tokens) {}
+
+  record Embedding(int tokens, int dimension, float[][] vectors, float[] pooled) {}
+
+  record Embeddings(String model, int dimension, List<Embedding> embeddings) {}
+
+  record Model(String name, String checkpointHash, int dimension) {}
+
+  static String fileName(DocumentRecord record) {
+    String name = record.metadata().get("fileName");
+    if (name != null) {
+      return name;
+    }
+    int slash = Math.max(record.sourcePath().lastIndexOf('/'), record.sourcePath().lastIndexOf('\\'));
+    return record.sourcePath().substring(slash + 1);
+  }
+
+  static double round(double millis) {
+    return Math.round(millis * 1000) / 1000.0;
+  }
+}

@@ -1,0 +1,135 @@
+package dev.quire.server.collections;
+
+import dev.quire.Quire;
+import dev.quire.QuireConfig;
+import dev.quire.datasets.ReaderConfig;
+import dev.quire.encoder.MultiVectorEncoder;
+import dev.quire.index.IndexConfig;
+import dev.quire.server.ServerConfig;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collections under {@code <data>/collections/}: each folder with an {@code index/} is opened
+ * at start; new ones are created on first write.
+ */
+public final class Collections implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(Collections.class);
+
+  private final Path root;
+  private final ServerConfig.Limits limits;
+  private final MultiVectorEncoder encoder;
+  private final Map<String, Collection> open = new TreeMap<>();
+
+  private Collections(Path root, ServerConfig.Limits limits, MultiVectorEncoder encoder) {
+    this.root = root;
+    this.limits = limits;
+    this.encoder = encoder;
+  }
+
+  /** Opens every collection under {@code dataDirectory}. */
+  public static Collections open(
+      Path dataDirectory, ServerConfig.Limits limits, MultiVectorEncoder encoder) throws IOException {
+    Path root = dataDirectory.resolve("collections");
+    Files.createDirectories(root);
+    Collections collections = new Collections(root, limits, encoder);
+    try (DirectoryStream<Path> folders = Files.newDirectoryStream(root, Files::isDirectory)) {
+      for (Path folder : folders) {
+        String name = folder.getFileName().toString();
+        if (ServerConfig.COLLECTION_NAME.matcher(name).matches()
+            && Files.isDirectory(folder.resolve("index"))) {
+          collections.openCollection(name);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      collections.close();
+      throw e;
+    }
+    return collections;
+  }
+
+  public synchronized Optional<Collection> get(String name) {
+    return Optional.ofNullable(open.get(name));
+  }
+
+  /** The collection, created when missing. */
+  public synchronized Collection getOrCreate(String name) throws IOException {
+    Collection existing = open.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    if (!ServerConfig.COLLECTION_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "'" + name + "' is not a valid collection name (" + ServerConfig.COLLECTION_NAME.pattern()
+              + ")");
+    }
+    LOG.info("creating collection {}", name);
+    return openCollection(name);
+  }
+
+  public synchronized List<Collection> all() {
+    return new ArrayList<>(open.values());
+  }
+
+  public Optional<MultiVectorEncoder> encoder() {
+    return Optional.ofNullable(encoder);
+  }
+
+  /** How documents are read: the server's pixel and page limits, ids from the file's path. */
+  public ReaderConfig readerConfig() {
+    ReaderConfig defaults = ReaderConfig.defaults();
+    return new ReaderConfig(
+        defaults.maxDpi(),
+        defaults.targetPixels(),
+        Math.max(limits.maxImagePixels(), defaults.targetPixels()),
+        limits.maxPagesPerDocument(),
+        defaults.idMode(),
+        defaults.ocr(),
+        defaults.maxPageSidePoints(),
+        defaults.ocrConfig());
+  }
+
+  private Collection openCollection(String name) throws IOException {
+    Path directory = root.resolve(name);
+    Files.createDirectories(directory.resolve("jobs"));
+    Files.createDirectories(directory.resolve("uploads"));
+    Path indexDirectory = directory.resolve("index");
+    QuireConfig config =
+        QuireConfig.defaults(indexDirectory)
+            .withIndex(IndexConfig.defaults(indexDirectory).withLanguage(null))
+            .withReader(readerConfig());
+    Collection collection = new Collection(name, directory, Quire.open(config, encoder));
+    open.put(name, collection);
+    return collection;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    IOException first = null;
+    for (Collection c : open.values()) {
+      try {
+        c.quire().close();
+      } catch (IOException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    open.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+}

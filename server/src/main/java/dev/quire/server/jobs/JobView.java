@@ -1,0 +1,43 @@
+package dev.quire.server.jobs;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A job as clients see it: file names rather than server paths.
+ *
+ * @param fraction share of the work done, 0..1
+ */
+public record JobView(
+    String id,
+    String collection,
+    JobState state,
+    String submittedBy,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt,
+    List<String> documents,
+    JobRecord.Progress progress,
+    double fraction,
+    JobRecord.Result result,
+    String error,
+    int attempts) {
+
+  public static JobView of(JobRecord r) {
+    return new JobView(
+        r.id(),
+        r.collection(),
+        r.state(),
+        r.submittedBy(),
+        r.createdAt(),
+        r.startedAt(),
+        r.finishedAt(),
+        r.files().stream().map(f -> String.valueOf(Path.of(f).getFileName())).toList(),
+        r.progress(),
+        r.state() == JobState.COMPLETED ? 1.0 : r.progress().fraction(),
+        r.result(),
+        r.error(),
+        r.attempts());
+  }
+}

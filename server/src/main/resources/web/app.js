@@ -1,0 +1,521 @@
+"use strict";
+
+// Quire's web UI: plain DOM, no build step. Talks to the same JSON API a client would.
+
+const $ = (id) => document.getElementById(id);
+const KEY_STORAGE = "quire.apiKey";
+const COLLECTION_STORAGE = "quire.collection";
+
+const state = {
+  collection: localStorage.getItem(COLLECTION_STORAGE) || "default",
+  exists: false, // whether the collection is on the server yet (the first upload creates it)
+  lastQuery: "",
+  viewer: null, // { hit, map, selected }
+};
+
+// ---------------------------------------------------------------- API
+
+class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function authHeaders() {
+  const key = localStorage.getItem(KEY_STORAGE);
+  return key ? { "X-API-Key": key } : {};
+}
+
+async function api(path, options = {}) {
+  const headers = { ...authHeaders(), ...(options.headers || {}) };
+  if (options.json !== undefined) {
+    headers["Content-Type"] = "application/json";
+  }
+  const response = await fetch(path, {
+    method: options.method || "GET",
+    headers,
+    body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
+  });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = body && body.error ? body.error : { code: "HTTP_" + response.status, message: response.statusText };
+    if (response.status === 401) {
+      openKeyDialog(error.message);
+    }
+    throw new ApiError(response.status, error.code, error.message);
+  }
+  return body;
+}
+
+const encode = encodeURIComponent;
+
+// ---------------------------------------------------------------- small helpers
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+/** Snippets are HTML: escaped text with matches in <b>. Only text and <b> are kept. */
+function snippetNode(html) {
+  const target = el("span", { class: "snippet" });
+  const parsed = new DOMParser().parseFromString("<body>" + (html || "") + "</body>", "text/html");
+  for (const node of parsed.body.childNodes) {
+    if (node.nodeName === "B") target.append(el("b", { text: node.textContent }));
+    else target.append(document.createTextNode(node.textContent));
+  }
+  return target;
+}
+
+function showStatus(id, text) {
+  $(id).textContent = text;
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function formatMs(ms) {
+  return ms < 10 ? ms.toFixed(1) + " ms" : Math.round(ms) + " ms";
+}
+
+// ---------------------------------------------------------------- views and collections
+
+function showView(name) {
+  for (const tab of document.querySelectorAll(".tab")) {
+    tab.setAttribute("aria-selected", String(tab.dataset.view === name));
+  }
+  $("view-search").hidden = name !== "search";
+  $("view-documents").hidden = name !== "documents";
+  if (name === "documents") {
+    loadDocuments();
+    loadJobs();
+  }
+}
+
+async function loadCollections() {
+  const select = $("collection");
+  let collections = [];
+  try {
+    collections = (await api("/v1/collections")).collections;
+  } catch (error) {
+    showStatus("search-status", error.message);
+  }
+  select.replaceChildren();
+  const names = collections.map((c) => c.name);
+  state.exists = names.includes(state.collection);
+  if (!state.exists) {
+    names.unshift(state.collection);
+  }
+  for (const name of names) {
+    const info = collections.find((c) => c.name === name);
+    const label = info ? `${name} (${plural(info.documents, "document")})` : `${name} (new)`;
+    select.append(el("option", { value: name, text: label }));
+  }
+  select.value = state.collection;
+}
+
+async function createCollection() {
+  const name = prompt("Name of the new collection (a-z, 0-9, - and _):");
+  if (!name) return;
+  try {
+    await api("/v1/collections", { method: "POST", json: { name } });
+    state.collection = name;
+    localStorage.setItem(COLLECTION_STORAGE, name);
+    await loadCollections();
+  } catch (error) {
+    alert(error.message);
+  }
+}
+
+// ---------------------------------------------------------------- search
+
+async function search(event) {
+  event.preventDefault();
+  const query = $("query").value.trim();
+  if (!query) return;
+  state.lastQuery = query;
+  showStatus("search-status", "Searching…");
+  try {
+    const result = await api("/v1/search", {
+      method: "POST",
+      json: { query, k: 24, collection: state.collection, first_stage: $("first-stage").value },
+    });
+    renderResults(result);
+  } catch (error) {
+    $("results").replaceChildren();
+    showStatus("search-status", error.message);
+  }
+}
+
+function renderResults(result) {
+  const grid = $("results");
+  grid.replaceChildren();
+  const stages = result.timing.stages.map((s) => `${s.name} ${formatMs(s.ms)}`).join(", ");
+  const notes = result.notes.length ? " · " + result.notes.join("; ") : "";
+  showStatus(
+    "search-status",
+    result.hits.length
+      ? `${plural(result.hits.length, "page")} in ${formatMs(result.timing.total_ms)} (${stages})${notes}`
+      : `No pages match “${result.query}”.${notes}`
+  );
+  for (const hit of result.hits) {
+    const card = el(
+      "button",
+      { type: "button", class: "card", "data-document": hit.document_id, "data-page": String(hit.page), onclick: () => openViewer(hit) },
+      el("img", { src: hit.thumbnail_url, alt: `${hit.file_name} page ${hit.page}`, loading: "lazy" }),
+      el(
+        "div",
+        { class: "info" },
+        el("div", { class: "name", text: hit.file_name }),
+        el("div", { class: "meta" }, el("span", { text: `page ${hit.page}` }), el("span", { class: "score", text: hit.score.toFixed(3) })),
+        snippetNode(hit.snippet)
+      )
+    );
+    grid.append(card);
+  }
+}
+
+// ---------------------------------------------------------------- page viewer and similarity map
+
+async function openViewer(hit) {
+  state.viewer = { hit, map: null, selected: -1 };
+  $("page-title").textContent = `${hit.file_name}, page ${hit.page}`;
+  $("page-meta").textContent = `Rank ${hit.rank} · score ${hit.score.toFixed(4)} · document ${hit.document_id}`;
+  $("page-snippet").replaceChildren(snippetNode(hit.snippet));
+  $("tokens").replaceChildren();
+  showStatus("overlay-status", "Computing the similarity map…");
+  const image = $("page-image");
+  image.alt = `${hit.file_name} page ${hit.page}`;
+  image.onload = drawOverlay;
+  image.src = hit.image_url;
+  $("viewer").showModal();
+  try {
+    const map = await api(
+      `/v1/documents/${encode(hit.document_id)}/pages/${hit.page}/similarity?collection=${encode(state.collection)}&query=${encode(state.lastQuery)}`
+    );
+    state.viewer.map = map;
+    renderTokens(map);
+    selectToken(-1);
+  } catch (error) {
+    showStatus(
+      "overlay-status",
+      error.code === "MODEL_NOT_LOADED"
+        ? "Similarity maps need an embedding model; this server searches with BM25 only."
+        : error.message
+    );
+  }
+}
+
+function renderTokens(map) {
+  const tokens = $("tokens");
+  tokens.replaceChildren(
+    el("button", { type: "button", class: "token", "data-token": "-1", "aria-pressed": "true", onclick: () => selectToken(-1), text: "all tokens" })
+  );
+  for (const t of map.tokens) {
+    tokens.append(
+      el("button", {
+        type: "button",
+        class: "token",
+        "data-token": String(t.token),
+        "aria-pressed": "false",
+        title: `MaxSim contribution ${t.max_sim.toFixed(3)}`,
+        onclick: () => selectToken(t.token),
+        text: `token ${t.token + 1} · ${t.max_sim.toFixed(2)}`,
+      })
+    );
+  }
+  showStatus("overlay-status", `${map.tokens.length} query tokens on a ${map.rows} × ${map.cols} patch grid. Brighter patches matched more; the outlined one is each token's best match.`);
+}
+
+function selectToken(token) {
+  state.viewer.selected = token;
+  for (const chip of document.querySelectorAll(".token")) {
+    chip.setAttribute("aria-pressed", String(Number(chip.dataset.token) === token));
+  }
+  drawOverlay();
+}
+
+/** Per patch: the selected token's score, or the best score over all tokens. */
+function patchScores(map, token) {
+  if (token >= 0) {
+    const t = map.tokens.find((x) => x.token === token);
+    return { scores: t.scores, best: [t.best] };
+  }
+  const scores = new Array(map.rows * map.cols).fill(-Infinity);
+  for (const t of map.tokens) {
+    t.scores.forEach((s, i) => { scores[i] = Math.max(scores[i], s); });
+  }
+  return { scores, best: map.tokens.map((t) => t.best) };
+}
+
+function drawOverlay() {
+  const image = $("page-image");
+  const canvas = $("overlay");
+  const width = image.clientWidth;
+  const height = image.clientHeight;
+  canvas.width = width;
+  canvas.height = height;
+  canvas.style.width = width + "px";
+  canvas.style.height = height + "px";
+  const g = canvas.getContext("2d");
+  g.clearRect(0, 0, width, height);
+  const viewer = state.viewer;
+  if (!viewer || !viewer.map || !width) return;
+  const { rows, cols } = viewer.map;
+  const { scores, best } = patchScores(viewer.map, viewer.selected);
+  const min = Math.min(...scores);
+  const max = Math.max(...scores);
+  const cellW = width / cols;
+  const cellH = height / rows;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const v = max > min ? (scores[r * cols + c] - min) / (max - min) : 0;
+      g.fillStyle = `rgba(255, ${Math.round(200 * (1 - v))}, 0, ${0.05 + 0.5 * v})`;
+      g.fillRect(c * cellW, r * cellH, cellW, cellH);
+    }
+  }
+  g.lineWidth = 3;
+  g.strokeStyle = "#2f5bd3";
+  for (const b of best) {
+    g.strokeRect((b % cols) * cellW + 1.5, Math.floor(b / cols) * cellH + 1.5, cellW - 3, cellH - 3);
+  }
+}
+
+// ---------------------------------------------------------------- documents and jobs
+
+async function loadDocuments() {
+  const body = $("documents");
+  if (!state.exists) {
+    $("document-count").textContent = "(0)";
+    body.replaceChildren(el("tr", {}, el("td", { colspan: "6", class: "muted", text: "No documents yet: upload some above." })));
+    return;
+  }
+  try {
+    const list = await api(`/v1/documents?collection=${encode(state.collection)}&limit=500`);
+    $("document-count").textContent = `(${list.total})`;
+    body.replaceChildren(
+      ...list.documents.map((d) =>
+        el(
+          "tr",
+          { "data-document": d.document_id },
+          el("td", {}, d.thumbnail_url ? el("img", { src: d.thumbnail_url, alt: "", loading: "lazy" }) : null),
+          el("td", { text: d.file_name }),
+          el("td", { text: String(d.page_count) }),
+          el("td", { text: d.media_type }),
+          el("td", { text: new Date(d.indexed_at).toLocaleString() }),
+          el("td", {}, el("button", { type: "button", class: "danger", text: "Delete", onclick: () => deleteDocument(d) }))
+        )
+      )
+    );
+  } catch (error) {
+    $("document-count").textContent = "";
+    body.replaceChildren(el("tr", {}, el("td", { colspan: "6", text: error.message })));
+  }
+}
+
+async function deleteDocument(document) {
+  if (!confirm(`Delete ${document.file_name} and its ${document.page_count} pages from ${state.collection}?`)) return;
+  try {
+    await api(`/v1/documents/${encode(document.document_id)}?collection=${encode(state.collection)}`, { method: "DELETE" });
+  } catch (error) {
+    alert(error.message);
+  }
+  await loadCollections();
+  loadDocuments();
+}
+
+let jobsTimer = null;
+
+async function loadJobs() {
+  let jobs = [];
+  if (state.exists) {
+    try {
+      jobs = (await api(`/v1/jobs?collection=${encode(state.collection)}&limit=10`)).jobs;
+    } catch (error) {
+      showStatus("search-status", error.message);
+    }
+  }
+  $("jobs").replaceChildren(
+    ...jobs.map((job) =>
+      el(
+        "li",
+        { "data-job": job.id, "data-state": job.state },
+        el("strong", { text: job.state.toLowerCase() }),
+        ` ${plural(job.documents.length, "document")} by ${job.submitted_by}, ${new Date(job.created_at).toLocaleString()}`,
+        job.state === "RUNNING" || job.state === "QUEUED" ? el("progress", { max: "1", value: String(job.fraction) }) : null,
+        job.result && job.result.skipped.length ? el("span", { class: "muted", text: ` · ${job.result.skipped.length} skipped` }) : null
+      )
+    )
+  );
+  updateBanner(jobs);
+  clearTimeout(jobsTimer);
+  if (jobs.some((j) => j.state === "RUNNING" || j.state === "QUEUED")) {
+    jobsTimer = setTimeout(loadJobs, 2000);
+  }
+}
+
+function updateBanner(jobs) {
+  const running = jobs.find((j) => j.state === "RUNNING" || j.state === "QUEUED");
+  const banner = $("banner");
+  banner.hidden = !running;
+  if (running) {
+    const p = running.progress;
+    banner.replaceChildren(
+      `Indexing ${plural(running.documents.length, "document")} into ${state.collection}: ${p.documents_done} done, ${plural(p.pages_done, "page")}. Search works meanwhile.`,
+      el("progress", { max: "1", value: String(running.fraction) })
+    );
+  }
+}
+
+// ---------------------------------------------------------------- upload with progress
+
+function upload(files) {
+  if (!files.length) return;
+  const form = new FormData();
+  for (const file of files) form.append("files", file, file.name);
+  $("upload-progress").hidden = false;
+  $("upload-skipped").replaceChildren();
+  setProgress("Uploading", 0);
+  const request = new XMLHttpRequest();
+  request.open("POST", `/v1/index?collection=${encode(state.collection)}`);
+  for (const [name, value] of Object.entries(authHeaders())) request.setRequestHeader(name, value);
+  request.upload.onprogress = (e) => {
+    if (e.lengthComputable) setProgress("Uploading", e.loaded / e.total);
+  };
+  request.onload = () => {
+    const body = JSON.parse(request.responseText || "null");
+    if (request.status !== 202) {
+      setProgress(body && body.error ? body.error.message : "Upload failed", 0);
+      if (request.status === 401) openKeyDialog(body.error.message);
+      return;
+    }
+    setProgress("Indexing", 0);
+    followJob(body.id);
+  };
+  request.onerror = () => setProgress("Upload failed: the server could not be reached", 0);
+  request.send(form);
+}
+
+function setProgress(label, fraction) {
+  $("upload-label").textContent = label;
+  $("upload-percent").textContent = Math.round(fraction * 100) + "%";
+  $("upload-bar").value = fraction;
+}
+
+/** Follows a job's server-sent events (read with fetch so the key header can go along). */
+async function followJob(id) {
+  try {
+    const response = await fetch(`/v1/jobs/${encode(id)}/events`, { headers: { ...authHeaders(), Accept: "text/event-stream" } });
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: ?(.*)$/m.exec(block);
+        const data = /^data: ?(.*)$/m.exec(block);
+        if (data && event && event[1] !== "shutdown") jobChanged(JSON.parse(data[1]));
+      }
+    }
+  } catch (error) {
+    setProgress("Lost the job's progress: " + error.message, 0);
+  }
+}
+
+function jobChanged(job) {
+  const p = job.progress;
+  if (job.state === "COMPLETED") {
+    setProgress(`Indexed ${plural(job.result.indexed.length, "document")} (${plural(job.result.pages_indexed, "page")})`, 1);
+  } else if (job.state === "FAILED" || job.state === "CANCELLED") {
+    setProgress(`Job ${job.state.toLowerCase()}${job.error ? ": " + job.error : ""}`, job.fraction);
+  } else {
+    const current = p.current_document ? ` · ${p.current_document} page ${p.current_page}/${p.current_pages}` : "";
+    setProgress(`Indexing ${p.documents_done}/${p.documents_total} documents${current}`, job.fraction);
+  }
+  if (job.result) {
+    $("upload-skipped").replaceChildren(
+      ...job.result.skipped.map((s) => el("li", { text: `${s.file}${s.page ? " page " + s.page : ""}: ${s.reason} (${s.message})` }))
+    );
+  }
+  if (job.finished_at) {
+    loadCollections().then(() => {
+      loadDocuments();
+      loadJobs();
+    });
+  }
+}
+
+// ---------------------------------------------------------------- API key
+
+function openKeyDialog(message) {
+  const dialog = $("key-dialog");
+  if (dialog.open) return;
+  dialog.querySelector("p").textContent = message
+    ? `${message}. The key is kept in this browser only.`
+    : "This server needs a key for its API. It is kept in this browser only.";
+  $("key-input").value = localStorage.getItem(KEY_STORAGE) || "";
+  dialog.showModal();
+}
+
+// ---------------------------------------------------------------- wiring
+
+function init() {
+  for (const tab of document.querySelectorAll(".tab")) {
+    tab.addEventListener("click", () => showView(tab.dataset.view));
+  }
+  $("search-form").addEventListener("submit", search);
+  $("collection").addEventListener("change", async (e) => {
+    state.collection = e.target.value;
+    await loadCollections();
+    localStorage.setItem(COLLECTION_STORAGE, state.collection);
+    $("results").replaceChildren();
+    showStatus("search-status", "");
+    loadDocuments();
+    loadJobs();
+  });
+  $("new-collection").addEventListener("click", createCollection);
+  $("key-button").addEventListener("click", () => openKeyDialog());
+  $("key-form").addEventListener("submit", async () => {
+    localStorage.setItem(KEY_STORAGE, $("key-input").value.trim());
+    showStatus("search-status", "");
+    await loadCollections();
+    loadJobs();
+  });
+  $("key-clear").addEventListener("click", () => {
+    localStorage.removeItem(KEY_STORAGE);
+    $("key-dialog").close();
+  });
+  $("close-viewer").addEventListener("click", () => $("viewer").close());
+  $("viewer").addEventListener("close", () => { state.viewer = null; });
+  window.addEventListener("resize", drawOverlay);
+  $("files").addEventListener("change", (e) => upload([...e.target.files]));
+  $("refresh-documents").addEventListener("click", loadDocuments);
+  const drop = $("drop-zone");
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("dragging"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("dragging"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("dragging");
+    upload([...e.dataTransfer.files]);
+  });
+  loadCollections().then(loadJobs);
+}
+
+init();

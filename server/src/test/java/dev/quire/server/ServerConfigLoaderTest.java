@@ -1,0 +1,116 @@
+package dev.quire.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void withNothingSetTheServerIsLocalOpenAndServesTheSample() throws InvalidConfigException {
+    ServerConfig config = ServerConfigLoader.load(null, Map.of(), Map.of());
+    assertThat(config.http().host()).isEqualTo("127.0.0.1");
+    assertThat(config.http().port()).isEqualTo(7860);
+    assertThat(config.openAccess()).isTrue();
+    assertThat(config.sample().enabled()).isTrue();
+    assertThat(config.limits().maxUploadBytes()).isEqualTo(20L << 20);
+    assertThat(config.rateLimit().window()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.model()).isNull();
+  }
+
+  @Test
+  void flagsBeatVariablesWhichBeatTheFile() throws Exception {
+    Path file = dir.resolve("quire.yaml");
+    Files.writeString(file, "http:\n  port: 9000\n  host: 127.0.0.2\nlimits:\n  maxUploadBytes: 5MB\n");
+    ServerConfig fileOnly = ServerConfigLoader.load(file, Map.of(), Map.of());
+    assertThat(fileOnly.http().port()).isEqualTo(9000);
+    assertThat(fileOnly.limits().maxUploadBytes()).isEqualTo(5L << 20);
+
+    ServerConfig withEnv = ServerConfigLoader.load(file, Map.of("QUIRE_HTTP_PORT", "9100", "QUIRE_LIMITS_MAX_UPLOAD_BYTES", "1.5 KiB"), Map.of());
+    assertThat(withEnv.http().port()).isEqualTo(9100);
+    assertThat(withEnv.limits().maxUploadBytes()).isEqualTo(1536);
+    assertThat(withEnv.http().host()).isEqualTo("127.0.0.2");
+
+    ServerConfig withFlag = ServerConfigLoader.load(file, Map.of("QUIRE_HTTP_PORT", "9100"), Map.of("http.port", "9200"));
+    assertThat(withFlag.http().port()).isEqualTo(9200);
+  }
+
+  @Test
+  void variableNamesFollowTheSettingNames() {
+    assertThat(ServerConfigLoader.variableOf("http.port")).isEqualTo("QUIRE_HTTP_PORT");
+    assertThat(ServerConfigLoader.variableOf("limits.maxUploadBytes")).isEqualTo("QUIRE_LIMITS_MAX_UPLOAD_BYTES");
+    assertThat(ServerConfigLoader.variableOf("apiKeys")).isEqualTo("QUIRE_API_KEYS");
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheSettingAndWhereItCameFrom() throws IOException {
+    assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of("QUIRE_HTTP_PORT", "eighty"), Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("http.port must be a whole number, got 'eighty'")
+        .hasMessageContaining("environment variable QUIRE_HTTP_PORT");
+    assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of(), Map.of("rateLimit.window", "soon")))
+        .hasMessageContaining("rateLimit.window must be a duration");
+    Path file = dir.resolve("typo.yaml");
+    Files.writeString(file, "http:\n  prot: 80\n");
+    assertThatThrownBy(() -> ServerConfigLoader.load(file, Map.of(), Map.of()))
+        .hasMessageContaining("unknown setting 'http.prot'")
+        .hasMessageContaining(file.toString());
+    Path broken = dir.resolve("broken.yaml");
+    Files.writeString(broken, "http: [1, 2\n");
+    assertThatThrownBy(() -> ServerConfigLoader.load(broken, Map.of(), Map.of()))
+        .hasMessageContaining("not valid YAML");
+    assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of(), Map.of("allowedRoots", dir.resolve("nope").toString())))
+        .hasMessageContaining("allowedRoots").hasMessageContaining("not an existing folder");
+  }
+
+  @Test
+  void keysComeFromTheEnvironmentHashedAndValidated() throws InvalidConfigException {
+    ServerConfig config =
+        ServerConfigLoader.load(null, Map.of("QUIRE_API_KEYS", "app:0123456789abcdef0123:a,b:write; ops:fedcba9876543210fedc:*:admin"), Map.of());
+    assertThat(config.apiKeys()).hasSize(2);
+    ServerConfig.ApiKeySpec app = config.apiKeys().get(0);
+    assertThat(app.sha256()).isEqualTo(ServerConfigLoader.sha256Hex("0123456789abcdef0123"));
+    assertThat(app.collections()).containsExactlyInAnyOrder("a", "b");
+    assertThat(app.write()).isTrue();
+    assertThat(config.apiKeys().get(1).admin()).isTrue();
+
+    assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of("QUIRE_API_KEYS", "app:short:a:read"), Map.of()))
+        .hasMessageContaining("shorter than 16").hasMessageNotContaining("short:");
+    assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of("QUIRE_API_KEYS", "app:0123456789abcdef0123:Bad Name:read"), Map.of()))
+        .hasMessageContaining("not a valid collection name");
+    assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of("QUIRE_API_KEYS", "app:0123456789abcdef0123"), Map.of()))
+        .hasMessageContaining("name:key:collections:access").hasMessageNotContaining("0123456789abcdef0123");
+  }
+
+  @Test
+  void listeningBeyondLoopbackNeedsKeys() {
+    assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of(), Map.of("http.host", "0.0.0.0")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("no API keys are configured");
+  }
+
+  @Test
+  void theExampleFileIsValid() throws Exception {
+    Path file = dir.resolve("example.yaml");
+    try (InputStream in = QuireServer.class.getResourceAsStream("quire-serve.example.yaml")) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      Files.createDirectories(dir.resolve("docs"));
+      Files.writeString(file, text.replace("/srv/documents", dir.resolve("docs").toString()));
+    }
+    ServerConfig config = ServerConfigLoader.load(file, Map.of(), Map.of());
+    assertThat(config.apiKeys()).hasSize(3);
+    assertThat(config.webhooks().enabled()).isTrue();
+    assertThat(config.http().host()).isEqualTo("0.0.0.0");
+  }
+}

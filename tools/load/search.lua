@@ -1,0 +1,19 @@
+-- wrk script: POST /v1/search with queries drawn in turn from QUERIES (one per line).
+-- Non-2xx answers are counted by wrk as errors ("Non-2xx or 3xx responses").
+local queries = {}
+local counter = 0
+
+function init(args)
+  local file = assert(io.open(os.getenv("QUERIES") or "queries.txt", "r"))
+  for line in file:lines() do
+    queries[#queries + 1] = line
+  end
+  file:close()
+  counter = math.random(#queries)
+end
+
+function request()
+  counter = counter % #queries + 1
+  local body = '{"query":"' .. queries[counter] .. '","collection":"bench","k":10}'
+  return wrk.format("POST", "/v1/search", {["Content-Type"] = "application/json"}, body)
+end
