@@ -1,4 +1,4 @@
-# Sourced by ./quire, ./test and .ci/run: sets JAVA_HOME to a JDK >= 21 or explains why it can't.
+# Sourced by ./quire, ./test and .ci/run: sets JAVA_HOME to a JDK >= 25 or explains why it can't.
 # Order: QUIRE_JAVA_HOME, JAVA_HOME, the JDKs under /usr/lib/jvm and /opt (newest first), java on PATH.
 
 quire_java_major() { # prints the feature version of the JDK at $1, or nothing
@@ -23,6 +23,8 @@ quire_find_jdk() {
     if [ -n "$major" ] && [ "$major" -ge "$min" ]; then
       export JAVA_HOME=$c
       export PATH="$JAVA_HOME/bin:$PATH"
+      # Maven's own Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build.
+      export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
       return 0
     fi
   done

@@ -4,6 +4,7 @@ import dev.quire.Quire;
 import dev.quire.QuireConfig;
 import dev.quire.datasets.DocumentIdMode;
 import dev.quire.datasets.ReaderConfig;
+import dev.quire.encoder.colqwen3.ColQwen3Encoder;
 import dev.quire.indexing.IndexReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import picocli.CommandLine.Spec;
 final class IndexCommand implements Callable<Integer> {
 
   @Mixin IndexLocation location;
+
+  @Mixin ModelOptions model;
 
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders to index.")
   List<Path> paths;
@@ -67,7 +70,8 @@ final class IndexCommand implements Callable<Integer> {
             idMode,
             !noOcr && defaults.ocr());
     PrintWriter out = spec.commandLine().getOut();
-    try (Quire quire = Quire.open(config.withReader(reader), null);
+    try (ColQwen3Encoder encoder = model.open();
+        Quire quire = Quire.open(config.withReader(reader), encoder);
         IndexProgress progress = new IndexProgress(quiet)) {
       IndexReport report = quire.index(paths, progress);
       progress.close();

@@ -19,8 +19,7 @@ import picocli.CommandLine.Command;
       DocumentsCommand.class,
       DeleteCommand.class,
       ServeCommand.class,
-      EvalCommand.class,
-      CommandLine.HelpCommand.class
+      EmbedCommand.class
     })
 public final class QuireCli {
 
@@ -32,6 +31,9 @@ public final class QuireCli {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new QuireCli());
+    // quire eval lives in the evaluation module, which does not know the model family we ship.
+    cli.addSubcommand("eval", new EvalCommand(ModelOptions::openFromEnvironment));
+    cli.addSubcommand("help", new CommandLine.HelpCommand());
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println("quire: error: " + describe(e));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.quire.Quire;
 import dev.quire.QuireConfig;
+import dev.quire.encoder.colqwen3.ColQwen3Encoder;
 import dev.quire.retrieval.FirstStage;
 import dev.quire.retrieval.SearchConfig;
 import dev.quire.retrieval.SearchRequest;
@@ -23,6 +24,8 @@ import picocli.CommandLine.Spec;
 final class SearchCommand implements Callable<Integer> {
 
   @Mixin IndexLocation location;
+
+  @Mixin ModelOptions model;
 
   @Parameters(arity = "1..*", paramLabel = "QUERY", description = "The query (words are joined).")
   List<String> words;
@@ -78,7 +81,8 @@ final class SearchCommand implements Callable<Integer> {
     QuireConfig config = location.config().withSearch(search);
     Reports.requireExistingIndex(location.directory);
     PrintWriter out = spec.commandLine().getOut();
-    try (Quire quire = Quire.open(config, null)) {
+    try (ColQwen3Encoder encoder = model.open();
+        Quire quire = Quire.open(config, encoder)) {
       String query = String.join(" ", words);
       SearchResults results =
           quire.search(new SearchRequest(query, k, new HashSet<>(documents), search));

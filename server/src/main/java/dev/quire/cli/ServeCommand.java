@@ -1,5 +1,6 @@
 package dev.quire.cli;
 
+import dev.quire.encoder.colqwen3.ColQwen3Encoder;
 import dev.quire.server.InvalidConfigException;
 import dev.quire.server.QuireServer;
 import dev.quire.server.ServerConfig;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,6 +49,8 @@ final class ServeCommand implements Callable<Integer> {
       description = "A server folder index requests may name (repeatable).")
   List<Path> allowedRoots;
 
+  @Mixin ModelOptions model;
+
   @Option(names = "--no-sample", description = "Do not generate and index the sample corpus.")
   boolean noSample;
 
@@ -69,6 +73,9 @@ final class ServeCommand implements Callable<Integer> {
           "allowedRoots",
           allowedRoots.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
     }
+    if (model.model != null) {
+      flags.put("model", model.model.toString());
+    }
     if (noSample) {
       flags.put("sample.enabled", "false");
     }
@@ -85,18 +92,25 @@ final class ServeCommand implements Callable<Integer> {
     } catch (InvalidConfigException e) {
       throw new IllegalArgumentException("invalid settings: " + e.getMessage(), e);
     }
-    if (settings.model() != null) {
-      throw new IllegalArgumentException(
-          "model " + settings.model() + ": this build serves BM25 only; loading a ColQwen3VL"
-              + " checkpoint into quire serve is not available yet");
+    ColQwen3Encoder encoder = settings.model() == null ? null : model.open(settings.model());
+    QuireServer server;
+    try {
+      server = QuireServer.start(settings, encoder);
+    } catch (RuntimeException | java.io.IOException e) {
+      if (encoder != null) {
+        encoder.close();
+      }
+      throw e;
     }
-    QuireServer server = QuireServer.start(settings, null);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   try {
                     server.close();
+                    if (encoder != null) {
+                      encoder.close();
+                    }
                   } catch (Exception e) {
                     System.err.println("quire: error while stopping: " + e.getMessage());
                   }
