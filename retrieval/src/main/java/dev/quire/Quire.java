@@ -120,8 +120,9 @@ public final class Quire implements Closeable {
 
   /** The query's multi-vector embedding and its pooled single vector. */
   public Embedding embedText(String text) {
-    MultiVector vectors = requireEncoder().encodeQueries(List.of(text)).get(0);
-    return new Embedding(vectors, vectors.meanPooled());
+    MultiVectorEncoder model = requireEncoder();
+    MultiVector vectors = model.encodeQueries(List.of(text)).get(0);
+    return new Embedding(vectors, model.pooledQuery(vectors));
   }
 
   /** A page image's multi-vector embedding and its pooled single vector. */

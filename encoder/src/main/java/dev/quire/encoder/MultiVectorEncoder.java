@@ -24,6 +24,15 @@ public interface MultiVectorEncoder extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * One unit vector standing for a query's embedding (dense single-vector search, the embedding
+   * endpoints): by default the mean of its token vectors, normalised; models that summarise text in
+   * their last token override it. Pages are pooled by {@link MultiVector#meanPooled}.
+   */
+  default float[] pooledQuery(MultiVector query) {
+    return query.meanPooled();
+  }
+
   /** Releases native memory and model weights; the default holds none. */
   @Override
   default void close() {}

@@ -129,9 +129,15 @@ public final class ColQwen3Encoder implements MultiVectorEncoder {
   public List<float[]> pooledQueries(List<String> queries) {
     List<float[]> pooled = new ArrayList<>();
     for (MultiVector vectors : encodeQueries(queries)) {
-      pooled.add(vectors.token(vectors.tokens() - 1));
+      pooled.add(pooledQuery(vectors));
     }
     return pooled;
+  }
+
+  /** The last token's vector (the last augmentation token), already of unit length. */
+  @Override
+  public float[] pooledQuery(MultiVector query) {
+    return query.token(query.tokens() - 1);
   }
 
   /** One unit vector per page: the mean of its token vectors, normalised. */

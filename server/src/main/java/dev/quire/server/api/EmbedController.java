@@ -54,7 +54,7 @@ final class EmbedController {
     }
     List<Views.Embedding> out = new ArrayList<>();
     for (MultiVector v : encoder.encodeQueries(texts)) {
-      out.add(view(v));
+      out.add(view(v, encoder.pooledQuery(v)));
     }
     EncoderInfo info = encoder.info();
     ctx.json(new Views.Embeddings(info.name(), info.dimension(), out));
@@ -111,7 +111,7 @@ final class EmbedController {
       }
       MultiVector vectors = encoder.encodePages(List.of(image)).get(0);
       EncoderInfo info = encoder.info();
-      ctx.json(new Views.Embeddings(info.name(), info.dimension(), List.of(view(vectors))));
+      ctx.json(new Views.Embeddings(info.name(), info.dimension(), List.of(view(vectors, vectors.meanPooled()))));
     } finally {
       Files.deleteIfExists(received.file());
     }
@@ -144,11 +144,12 @@ final class EmbedController {
     return context.collections().encoder().orElseThrow(() -> ApiException.modelNotLoaded(what));
   }
 
-  private static Views.Embedding view(MultiVector v) {
+  /** Queries pool as the model says (ColQwen3: the last token), pages by their mean. */
+  private static Views.Embedding view(MultiVector v, float[] pooled) {
     float[][] vectors = new float[v.tokens()][];
     for (int t = 0; t < v.tokens(); t++) {
       vectors[t] = v.token(t);
     }
-    return new Views.Embedding(v.tokens(), v.dimension(), vectors, v.meanPooled());
+    return new Views.Embedding(v.tokens(), v.dimension(), vectors, pooled);
   }
 }
