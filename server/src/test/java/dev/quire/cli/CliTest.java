@@ -158,4 +158,15 @@ class CliTest {
       return false;
     }
   }
+
+  @Test
+  void evalRecordsTheCommandAsTyped() throws IOException {
+    Path out = dir.resolve("eval-out");
+    Result eval = quire("eval", "--builtin", "synthetic", "--documents", "3", "--queries-limit", "2",
+        "--variants", "bm25", "--quiet", "--cache", dir.resolve("eval-cache").toString(),
+        "--out", out.toString());
+    assertThat(eval.err()).doesNotContain("error");
+    assertThat(Files.readString(out.resolve("report.md")))
+        .contains("`quire eval --builtin synthetic --documents 3");
+  }
 }

@@ -188,7 +188,10 @@ public final class EvalCommand implements Callable<Integer> {
       for (Path dataset : datasets) {
         benchmarks.add(ViDoReBenchmark.open(dataset, null, ocr));
       }
-      String command = "quire eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+      // Under the quire command the original arguments start with the subcommand's own name.
+      List<String> args = spec.commandLine().getParseResult().originalArgs();
+      int own = spec.parent() == null ? 0 : args.indexOf(spec.name()) + 1;
+      String command = "quire eval " + String.join(" ", args.subList(own, args.size()));
       EvalReport report = runner.run(benchmarks, command);
       List<ExpectationCheck> checks = Expectations.check(report);
       report = report.withChecks(checks);
