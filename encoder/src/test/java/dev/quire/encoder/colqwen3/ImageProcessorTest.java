@@ -2,6 +2,7 @@ package dev.quire.encoder.colqwen3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.encoder.safetensors.SafetensorsFile;
@@ -108,6 +109,31 @@ class ImageProcessorTest {
     ProcessorConfig wide = new ProcessorConfig(16, 2, 2, 1, 1 << 30, new float[] {.5f, .5f, .5f},
         new float[] {.5f, .5f, .5f}, 1 / 255.0);
     assertThat(new ImageProcessor(wide).targetSize(80, 112)).containsExactly(64, 128);
+  }
+
+  @Test
+  void normalisationUsesEachChannelsOwnMeanAndStd() {
+    // every fixture has mean = std = 0.5 on all channels, which hides a swapped mean and std or
+    // a wrong channel; CLIP's statistics are distinct per channel and between mean and std
+    float[] mean = {0.48145466f, 0.4578275f, 0.40821073f};
+    float[] std = {0.26862954f, 0.26130258f, 0.27577711f};
+    ProcessorConfig clip = new ProcessorConfig(16, 2, 2, 1, 1 << 30, mean, std, 1 / 255.0);
+    int[] value = {10, 128, 250};
+    byte[] rgb = new byte[32 * 32 * 3];
+    for (int i = 0; i < rgb.length; i++) {
+      rgb[i] = (byte) value[i % 3];
+    }
+    ProcessedImage processed = new ImageProcessor(clip).patchify(rgb, 32, 32);
+    int perChannel = 2 * 16 * 16;
+    for (int patch = 0; patch < processed.patchCount(); patch++) {
+      for (int c = 0; c < 3; c++) {
+        double expected = (value[c] / 255.0 - mean[c]) / std[c];
+        for (int k = 0; k < perChannel; k++) {
+          assertThat((double) processed.patches()[patch * 3 * perChannel + c * perChannel + k])
+              .as("patch %d channel %d float %d", patch, c, k).isCloseTo(expected, within(1e-5));
+        }
+      }
+    }
   }
 
   @Test
