@@ -151,7 +151,9 @@ class ParityTest {
       int row = 0;
       for (ColQwen3Model.Sequence s : inputs) {
         for (int[] rc : Positions.patches(s.image().gridT(), s.image().gridH(), s.image().gridW(), 2)) {
-          assertThat(new long[] {rc[0], rc[1]}).containsExactly(rotary[2 * row], rotary[2 * row + 1]);
+          assertThat(new long[] {rc[0], rc[1]})
+              .as("vision rotary (row, column) of patch %d", row)
+              .containsExactly(rotary[2 * row], rotary[2 * row + 1]);
           row++;
         }
       }
