@@ -3,6 +3,7 @@
 # vectors, 1030 tokens x 128 dims, ~28 GB) once, starts a server over it, warms it up, then runs
 # wrk at 1, 8 and 64 connections and prints QPS and latency percentiles for each.
 #   tools/load/run.sh [DATA_DIR] [PAGES]     (default /work/bench-data, 100000)
+#   SCORERS=hamming,asymmetric tools/load/run.sh ...   rescores from the binary codes only
 # Needs wrk (apt-get install wrk) and a built launcher (./quire --version builds it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,6 +39,7 @@ curl -sf "http://127.0.0.1:$port/ready" >/dev/null || { echo "server did not sta
 
 export QUERIES="$data/queries.txt"
 cd "$root/tools/load"
+echo "rescoring chain: ${SCORERS:-hamming,half (the default)}"
 echo "warm-up (JIT, page cache)..."
 wrk -t2 -c8 -d"${WARMUP:-60s}" -s search.lua "http://127.0.0.1:$port" > /dev/null
 for c in 1 8 64; do

@@ -654,29 +654,29 @@ public final class PageIndex implements Closeable {
         return List.of();
       }
       List<Match> matches = text.search(parsed, n, documentIds);
-      // Lucene trails the page store by a moment: drop pages deleted since its last refresh.
+      // Lucene trails the page store by a moment: drop pages deleted since its last refresh. The
+      // document and page number come from the store's page row, read in place.
+      List<TextHit> hits = new ArrayList<>(matches.size());
       List<String> texts =
           store.read(
               tx -> {
                 List<String> found = new ArrayList<>(matches.size());
                 for (Match match : matches) {
-                  boolean live = tx.liveFlag(match.pageId()) >= 0;
+                  PageRow row = tx.liveFlag(match.pageId()) >= 0 ? tx.page(match.pageId()) : null;
+                  if (row == null) {
+                    continue;
+                  }
+                  hits.add(new TextHit(match.pageId(), row.documentId(), row.pageNumber(), match.score(), ""));
                   // The text is only read for highlighting: a large store need not page it in.
-                  found.add(!live ? null : withSnippets ? tx.text(match.pageId()) : "");
+                  found.add(withSnippets ? tx.text(match.pageId()) : "");
                 }
                 return found;
               });
-      List<TextHit> hits = new ArrayList<>(matches.size());
-      for (int i = 0; i < matches.size(); i++) {
-        Match match = matches.get(i);
-        if (texts.get(i) != null) {
-          hits.add(
-              new TextHit(
-                  match.pageId(),
-                  match.documentId(),
-                  match.pageNumber(),
-                  match.score(),
-                  withSnippets ? text.snippet(parsed, texts.get(i)) : ""));
+      if (withSnippets) {
+        for (int i = 0; i < hits.size(); i++) {
+          TextHit hit = hits.get(i);
+          hits.set(i, new TextHit(hit.pageId(), hit.documentId(), hit.pageNumber(), hit.score(),
+              text.snippet(parsed, texts.get(i))));
         }
       }
       return hits;
