@@ -232,11 +232,17 @@ function renderTokens(map) {
         "aria-pressed": "false",
         title: `MaxSim contribution ${t.max_sim.toFixed(3)}`,
         onclick: () => selectToken(t.token),
-        text: `token ${t.token + 1} · ${t.max_sim.toFixed(2)}`,
+        text: `${tokenLabel(t)} · ${t.max_sim.toFixed(2)}`,
       })
     );
   }
   showStatus("overlay-status", `${map.tokens.length} query tokens on a ${map.rows} × ${map.cols} patch grid. Brighter patches matched more; the outlined one is each token's best match.`);
+}
+
+/** A query token's text when the model says it, else its position. */
+function tokenLabel(t) {
+  const text = t.text == null ? "" : t.text.trim();
+  return text === "" ? `token ${t.token + 1}` : text;
 }
 
 function selectToken(token) {

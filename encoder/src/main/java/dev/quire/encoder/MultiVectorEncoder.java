@@ -25,6 +25,14 @@ public interface MultiVectorEncoder extends AutoCloseable {
   }
 
   /**
+   * What each token of a query's embedding stands for (its text, or the special token's name), in
+   * the order of {@link #encodeQueries}' vectors; empty when the encoder cannot say.
+   */
+  default List<String> queryTokenTexts(String query) {
+    return List.of();
+  }
+
+  /**
    * One unit vector standing for a query's embedding (dense single-vector search, the embedding
    * endpoints): by default the mean of its token vectors, normalised; models that summarise text in
    * their last token override it. Pages are pooled by {@link MultiVector#meanPooled}.

@@ -18,9 +18,11 @@ public record SimilarityMap(String documentId, int pageNumber, int rows, int col
 
   /**
    * @param token the query token's index
+   * @param text what the token stands for, as the encoder's tokenizer decodes it; null when the
+   *     encoder cannot say
    * @param scores {@code rows x cols} dot products, row-major
    * @param best the patch with the highest score (the MaxSim argmax among image patches)
    * @param maxSim the token's MaxSim contribution over all page tokens, prompt tokens included
    */
-  public record TokenMap(int token, float[] scores, int best, float maxSim) {}
+  public record TokenMap(int token, String text, float[] scores, int best, float maxSim) {}
 }

@@ -57,6 +57,7 @@ public final class SimilarityMaps {
               + " tokens: was the page embedded by another model?");
     }
     MultiVector q = encoder.encodeQueries(List.of(query)).get(0);
+    List<String> texts = encoder.queryTokenTexts(query);
     List<SimilarityMap.TokenMap> maps = new ArrayList<>(q.tokens());
     for (int t = 0; t < q.tokens(); t++) {
       float maxSim = Float.NEGATIVE_INFINITY;
@@ -71,7 +72,8 @@ public final class SimilarityMaps {
           best = cell;
         }
       }
-      maps.add(new SimilarityMap.TokenMap(t, scores, best, maxSim));
+      String text = texts.size() == q.tokens() ? texts.get(t) : null;
+      maps.add(new SimilarityMap.TokenMap(t, text, scores, best, maxSim));
     }
     return Optional.of(new SimilarityMap(documentId, pageNumber, g.rows(), g.cols(), maps));
   }

@@ -134,6 +134,11 @@ public final class ColQwen3Encoder implements MultiVectorEncoder {
     return pooled;
   }
 
+  @Override
+  public synchronized List<String> queryTokenTexts(String query) {
+    return tokenizer.queryTokenTexts(query, options.queryPrefix());
+  }
+
   /** The last token's vector (the last augmentation token), already of unit length. */
   @Override
   public float[] pooledQuery(MultiVector query) {

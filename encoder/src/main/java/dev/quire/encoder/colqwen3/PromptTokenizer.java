@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -125,6 +126,16 @@ final class PromptTokenizer implements AutoCloseable {
   /** The ids of {@code prefix + text + 10 x <|endoftext|>}, as colpali's process_queries. */
   int[] query(String text, String prefix) {
     return ids(tokenizer.encode(prefix + text + AUGMENTATION.repeat(AUGMENTATION_TOKENS)));
+  }
+
+  /** The text of each token of {@link #query}, decoded one token at a time. */
+  List<String> queryTokenTexts(String text, String prefix) {
+    int[] ids = query(text, prefix);
+    List<String> texts = new ArrayList<>(ids.length);
+    for (int id : ids) {
+      texts.add(tokenizer.decode(new long[] {id}, false));
+    }
+    return texts;
   }
 
   private static int[] ids(Encoding encoding) {

@@ -95,6 +95,14 @@ class ColQwen3EncoderTest {
     assertThat(encoder.pooledQueries(List.of("latency")).get(0)).containsExactly(query.token(query.tokens() - 1));
   }
 
+  @Test
+  void queryTokenTextsLineUpWithTheQueryVectors() {
+    String query = "What is the total revenue?";
+    List<String> texts = encoder.queryTokenTexts(query);
+    assertThat(texts).hasSize(encoder.encodeQueries(List.of(query)).get(0).tokens());
+    assertThat(String.join("", texts)).isEqualTo(query + "<|endoftext|>".repeat(10));
+  }
+
   private static double norm(float[] v) {
     double s = 0;
     for (float f : v) {

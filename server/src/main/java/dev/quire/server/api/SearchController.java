@@ -133,7 +133,7 @@ final class SearchController {
                             + " with (it was indexed without a model)"));
     List<Views.TokenMap> tokens =
         map.tokens().stream()
-            .map(t -> new Views.TokenMap(t.token(), t.scores(), t.best(), t.maxSim()))
+            .map(t -> new Views.TokenMap(t.token(), t.text(), t.scores(), t.best(), t.maxSim()))
             .toList();
     ctx.json(
         new Views.Similarity(

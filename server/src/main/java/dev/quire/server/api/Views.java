@@ -73,7 +73,7 @@ final class Views {
 
   record Collections(List<Collection> collections) {}
 
-  record TokenMap(int token, float[] scores, int best, float maxSim) {}
+  record TokenMap(int token, String text, float[] scores, int best, float maxSim) {}
 
   record Similarity(
       String collection,
