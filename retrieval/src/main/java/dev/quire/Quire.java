@@ -26,6 +26,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Quire as a library: open an index folder, index files into it, search it.
@@ -129,6 +130,15 @@ public final class Quire implements Closeable {
   public Embedding embedImage(BufferedImage image) {
     MultiVector vectors = requireEncoder().encodePages(List.of(image)).get(0);
     return new Embedding(vectors, vectors.meanPooled());
+  }
+
+  /**
+   * Reads every page's binary codes once so the Hamming pre-filter finds them in memory (see
+   * {@link PageIndex#warmBinaryCodes}); a server calls it in the background after opening a large
+   * index. Returns the bytes read.
+   */
+  public long warmUp(BooleanSupplier stop) {
+    return index.warmBinaryCodes(stop);
   }
 
   /** The encoder's identity, when a model was given. */

@@ -9,11 +9,14 @@ import dev.quire.index.TextIndex.Match;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.store.AlreadyClosedException;
@@ -725,6 +729,71 @@ public final class PageIndex implements Closeable {
       throw new UncheckedIOException(e);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Reads every page's binary codes once, so that the operating system holds them in memory
+   * before searches need them: the Hamming pre-filter reads a hundred pages' codes per query,
+   * scattered through a store that may be far larger than memory, where each miss is a disk read.
+   * Works in batches, each under its own short-lived reader, and stops between batches when {@code
+   * stop} says so.
+   *
+   * @return the bytes of binary codes read
+   */
+  public long warmBinaryCodes(BooleanSupplier stop) {
+    LongArrayList ids = new LongArrayList();
+    try (VectorReader reader = vectors()) {
+      reader.forEachPage(ids::add);
+    }
+    long bytes = 0;
+    long checksum = 0;
+    for (int from = 0; from < ids.size() && !stop.getAsBoolean(); from += WARM_BATCH) {
+      try (VectorReader reader = vectors()) {
+        for (int i = from; i < Math.min(ids.size(), from + WARM_BATCH); i++) {
+          long pageId = ids.get(i);
+          if (!reader.hasVectors(pageId)) {
+            continue; // deleted since the listing
+          }
+          MemorySegment codes = reader.binary(pageId);
+          // One byte per memory page faults the whole page in.
+          for (long at = 0; at < codes.byteSize(); at += WARM_STRIDE) {
+            checksum += codes.get(ValueLayout.JAVA_BYTE, at);
+          }
+          bytes += codes.byteSize();
+        }
+      }
+    }
+    warmChecksum = checksum; // keeps the reads from being optimised away
+    return bytes;
+  }
+
+  /** Pages whose codes one reader warms before it is closed (it holds back map growth). */
+  private static final int WARM_BATCH = 512;
+
+  private static final long WARM_STRIDE = 4096;
+
+  @SuppressWarnings("unused")
+  private volatile long warmChecksum;
+
+  /** A growable list of page ids without boxing. */
+  private static final class LongArrayList {
+    private long[] values = new long[1024];
+    private int size;
+
+    void add(long value) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = value;
+    }
+
+    long get(int index) {
+      return values[index];
+    }
+
+    int size() {
+      return size;
     }
   }
 

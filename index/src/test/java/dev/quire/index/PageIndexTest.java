@@ -229,6 +229,22 @@ class PageIndexTest {
   }
 
   @Test
+  void warmingReadsTheBinaryCodesOfEveryPageWithVectorsAndStopsWhenAsked() throws Exception {
+    try (PageIndex index = PageIndex.open(config(directory))) {
+      put(index, "a", "h", 3);
+      put(index, "b", "h", 2);
+      try (DocumentWriter writer = index.write(document("text-only", "h", 1), null)) {
+        writer.addPage(new PageRecord(1, "Only words here.", "ocr", null, null));
+        writer.commit();
+      }
+      index.deleteDocument("b");
+      long perPage = vectors(seed("a", 1), TOKENS).binary().length;
+      assertThat(index.warmBinaryCodes(() -> false)).isEqualTo(3 * perPage);
+      assertThat(index.warmBinaryCodes(() -> true)).isZero();
+    }
+  }
+
+  @Test
   void anotherModelIsRefusedNamingBoth() throws Exception {
     ModelStamp other = new ModelStamp("other-model", "sha256:9999", 16);
     try (PageIndex index = PageIndex.open(config(directory))) {

@@ -30,6 +30,9 @@ public final class Collections implements Closeable {
   private final ServerConfig.Limits limits;
   private final MultiVectorEncoder encoder;
   private final Map<String, Collection> open = new TreeMap<>();
+  /** Threads reading each collection's binary codes into memory after it opens. */
+  private final List<Thread> warmers = new ArrayList<>();
+  private volatile boolean closing;
 
   private Collections(Path root, ServerConfig.Limits limits, MultiVectorEncoder encoder) {
     this.root = root;
@@ -110,11 +113,49 @@ public final class Collections implements Closeable {
             .withReader(readerConfig());
     Collection collection = new Collection(name, directory, Quire.open(config, encoder));
     open.put(name, collection);
+    warm(collection);
     return collection;
+  }
+
+  /**
+   * Reads the collection's binary codes in the background, so that the first searches of a store
+   * larger than memory do not wait on the disk for their Hamming pre-filter.
+   */
+  private void warm(Collection collection) {
+    warmers.add(
+        Thread.ofPlatform()
+            .daemon()
+            .name("quire-warm-" + collection.name())
+            .start(
+                () -> {
+                  long start = System.nanoTime();
+                  try {
+                    long bytes = collection.quire().warmUp(() -> closing);
+                    if (bytes > 0 && !closing) {
+                      LOG.info(
+                          "collection {}: {} MB of binary codes read into memory in {} s",
+                          collection.name(), bytes >> 20, (System.nanoTime() - start) / 1_000_000_000);
+                    }
+                  } catch (RuntimeException e) {
+                    if (!closing) {
+                      LOG.warn("collection {}: could not warm its binary codes: {}",
+                          collection.name(), e.getMessage());
+                    }
+                  }
+                }));
   }
 
   @Override
   public synchronized void close() throws IOException {
+    closing = true;
+    for (Thread warmer : warmers) {
+      try {
+        warmer.join(); // it stops after its current batch and closes its reader
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     IOException first = null;
     for (Collection c : open.values()) {
       try {
