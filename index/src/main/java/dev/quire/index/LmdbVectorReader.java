@@ -76,6 +76,16 @@ final class LmdbVectorReader implements VectorReader {
     return blob(store.binaryDbi().get(txn, key(pageId)), pageId, "binary codes");
   }
 
+  @Override
+  public void willRead(long[] pageIds, boolean halfPrecision) {
+    for (long pageId : pageIds) {
+      MemorySegment value = (halfPrecision ? store.halfDbi() : store.binaryDbi()).get(txn, key(pageId));
+      if (value != null) {
+        ReadAdvice.willNeed(value);
+      }
+    }
+  }
+
   @SuppressWarnings("restricted") // a view of the map, re-scoped to the reader's lifetime
   private MemorySegment blob(MemorySegment value, long pageId, String what) {
     if (value == null) {

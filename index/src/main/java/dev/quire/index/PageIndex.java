@@ -733,7 +733,7 @@ public final class PageIndex implements Closeable {
   }
 
   /**
-   * Reads every page's binary codes once, so that the operating system holds them in memory
+   * Reads every page's binary codes (and page row) once, so that the operating system holds them in memory
    * before searches need them: the Hamming pre-filter reads a hundred pages' codes per query,
    * scattered through a store that may be far larger than memory, where each miss is a disk read.
    * Works in batches, each under its own short-lived reader, and stops between batches when {@code
@@ -755,6 +755,7 @@ public final class PageIndex implements Closeable {
           if (!reader.hasVectors(pageId)) {
             continue; // deleted since the listing
           }
+          reader.tokens(pageId); // the page row, which rescoring reads too
           MemorySegment codes = reader.binary(pageId);
           // One byte per memory page faults the whole page in.
           for (long at = 0; at < codes.byteSize(); at += WARM_STRIDE) {

@@ -234,8 +234,11 @@ final class PageStore implements Closeable {
               .setMapSize(initialMapSize)
               .setMaxDbs(16)
               .setMaxReaders(MAX_READERS)
-              // Read transactions are not tied to threads: many per thread, and any thread.
-              .open(directory.toFile(), EnvFlags.MDB_NOTLS);
+              // Read transactions are not tied to threads: many per thread, and any thread. No
+              // read-ahead: around a page's 16 KB of binary codes lie other pages' vectors, which
+              // read-ahead would pull in and cache in place of codes that are read again;
+              // rescoring asks for the blobs it reads instead (VectorReader.willRead).
+              .open(directory.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NORDAHEAD);
     } catch (LmdbException e) {
       throw new IOException("cannot open the page store in " + directory + ": " + e.getMessage(), e);
     }

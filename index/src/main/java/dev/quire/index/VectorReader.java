@@ -28,6 +28,12 @@ public interface VectorReader extends AutoCloseable {
   /** The binary-code blob of the page. */
   MemorySegment binary(long pageId);
 
+  /**
+   * Says that these pages' half-precision copies (or binary codes) are read next, so that pages
+   * not in memory come from disk together rather than one page fault at a time. Only a hint.
+   */
+  default void willRead(long[] pageIds, boolean halfPrecision) {}
+
   /** Every visible page that carries embeddings, in page id order. */
   void forEachPage(LongConsumer pageIds);
 

@@ -201,6 +201,7 @@ public final class Searcher {
     for (int s = 0; s < chain.size(); s++) {
       long t = System.nanoTime();
       Scorer kind = chain.get(s);
+      vectors.willRead(ids, kind == Scorer.HALF);
       for (int i = 0; i < ids.length; i++) {
         long id = ids[i];
         int tokens = vectors.tokens(id);
