@@ -223,8 +223,15 @@ def java_command(java_home: Path) -> list[str]:
     return [str(java_home / "bin" / "java"), *flags, "-Xmx2g", "-cp", classpath, "dev.quire.encoder.bench.EncoderBenchmark"]
 
 
-def run_json(command: list[str]) -> dict:
-    result = subprocess.run(command, capture_output=True, text=True)
+def launcher_environment() -> dict:
+    """The process environment ./quire gives Java (its GLIBC_TUNABLES line), so Java runs as users run it."""
+    launcher = (REPO / "quire").read_text()
+    tunables = re.search(r'GLIBC_TUNABLES="\$\{GLIBC_TUNABLES:-(.*?)\}"', launcher).group(1)
+    return dict(os.environ, GLIBC_TUNABLES=tunables)
+
+
+def run_json(command: list[str], env: dict | None = None) -> dict:
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
     lines = [l for l in result.stdout.splitlines() if l.startswith("{")]
     if result.returncode != 0 or not lines:
         sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
@@ -273,7 +280,7 @@ def main() -> None:
         runs = {"reference": [], "java": []}
         for _ in range(args.rounds):
             runs["reference"].append(run_json([sys.executable, str(Path(__file__).resolve()), "--reference-worker", *common]))
-            runs["java"].append(run_json([*java, *common]))
+            runs["java"].append(run_json([*java, *common], launcher_environment()))
         best = {side: best_of(results) for side, results in runs.items()}
         reference, quire = best["reference"], best["java"]
         print(f"\n{label}, max visual tokens {tokens or 'from the processor config'}, best of {args.rounds} rounds")

@@ -53,8 +53,9 @@ final class Layers {
    * being sigmoid(2z)) in six operations instead of nine.
    */
   static NDArray geluTanh(NDArray x) {
-    NDArray inner = x.mul(x).mul(GELU_CUBIC).add(GELU_LINEAR).mul(x);
-    return x.mul(inner.getNDArrayInternal().sigmoid());
+    // In place on the temporaries: two tensors of x's size are allocated instead of six.
+    NDArray inner = x.mul(x).muli(GELU_CUBIC).addi(GELU_LINEAR).muli(x);
+    return inner.getNDArrayInternal().sigmoid().muli(x);
   }
 
   /** SiLU: {@code x * sigmoid(x)}. */
