@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -241,6 +242,24 @@ class PageIndexTest {
       long perPage = vectors(seed("a", 1), TOKENS).binary().length;
       assertThat(index.warmBinaryCodes(() -> false)).isEqualTo(3 * perPage);
       assertThat(index.warmBinaryCodes(() -> true)).isZero();
+    }
+  }
+
+  @Test
+  void readAheadHintsAcceptAnyPageAndChangeNothing() throws Exception {
+    try (PageIndex index = PageIndex.open(config(directory))) {
+      put(index, "a", "h", 3);
+      long[] ids = vectorPages(index).stream().mapToLong(Long::longValue).toArray();
+      long[] withUnknown = Arrays.copyOf(ids, ids.length + 1);
+      withUnknown[ids.length] = Long.MAX_VALUE;
+      try (VectorReader reader = index.vectors()) {
+        reader.willRead(withUnknown, true);
+        reader.willRead(withUnknown, false);
+        PageVectors expected = vectors(seed("a", 1), TOKENS);
+        long first = index.page("a", 1).orElseThrow().pageId();
+        assertThat(reader.half(first).toArray(JAVA_BYTE)).isEqualTo(expected.half());
+        assertThat(reader.binary(first).toArray(JAVA_BYTE)).isEqualTo(expected.binary());
+      }
     }
   }
 
