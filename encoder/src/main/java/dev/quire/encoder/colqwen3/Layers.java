@@ -15,9 +15,6 @@ import ai.djl.ndarray.types.SparseFormat;
  */
 final class Layers {
 
-  /** Bytes of attention scores computed at once; longer sequences go in query chunks. */
-  private static final long SCORE_BUDGET_BYTES = 128L << 20;
-
   private static final float GELU_LINEAR = (float) (2 * Math.sqrt(2 / Math.PI));
   private static final float GELU_CUBIC = (float) (2 * Math.sqrt(2 / Math.PI) * 0.044715);
 
@@ -84,34 +81,9 @@ final class Layers {
   /**
    * Softmax attention {@code softmax(q k^T * scale + mask) v} over queries [..., rows, headDim]
    * and keys and values [..., length, headDim]; the additive mask [..., rows, length] may be
-   * null. Long inputs run in query chunks so the scores stay within a fixed memory budget.
+   * null. PyTorch's fused kernel ({@link FusedAttention}), as the reference runs it.
    */
   static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
-    Shape shape = q.getShape();
-    int axis = shape.dimension() - 2;
-    long rows = shape.get(axis);
-    long length = k.getShape().get(axis);
-    NDArray keysT = k.swapAxes(axis, axis + 1);
-    long perRow = 4 * length * (shape.size() / (rows * shape.get(axis + 1)));
-    long chunk = Math.max(1, SCORE_BUDGET_BYTES / perRow);
-    if (rows <= chunk) {
-      return attend(q, keysT, v, mask, scale);
-    }
-    NDList parts = new NDList();
-    for (long from = 0; from < rows; from += chunk) {
-      NDIndex part = new NDIndex("..., {}:{}, :", from, Math.min(rows, from + chunk));
-      parts.add(attend(q.get(part), keysT, v, mask == null ? null : mask.get(part), scale));
-    }
-    return NDArrays.concat(parts, axis);
-  }
-
-  private static NDArray attend(NDArray q, NDArray keysT, NDArray v, NDArray mask, float scale) {
-    // scaling the queries costs headDim per row, scaling the scores the sequence length
-    NDArray scores = (scale == 1f ? q : q.mul(scale)).matMul(keysT);
-    if (mask != null) {
-      scores = scores.add(mask);
-    }
-    NDArray weights = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(q.getDataType(), false);
-    return weights.matMul(v);
+    return FusedAttention.attend(q, k, v, mask, scale);
   }
 }
