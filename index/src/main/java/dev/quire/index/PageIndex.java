@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.store.AlreadyClosedException;
@@ -62,6 +62,10 @@ public final class PageIndex implements Closeable {
   static final int MAX_DOCUMENT_ID_BYTES = 500;
 
   private static final int MAX_TEXT_SOURCE_BYTES = 1000;
+  /** Pages whose codes one reader warms before it is closed (a reader holds back map growth). */
+  private static final int WARM_BATCH = 512;
+  /** One read per memory page faults the page in. */
+  private static final long WARM_STRIDE = 4096;
 
   private final IndexConfig config;
   private final Path directory;
@@ -75,6 +79,9 @@ public final class PageIndex implements Closeable {
   private final Set<String> busyDocuments = ConcurrentHashMap.newKeySet();
   private final Object manifestLock = new Object();
   private volatile Manifest manifest;
+  /** Where warmBinaryCodes leaves its checksum, so that its reads are not optimised away. */
+  @SuppressWarnings("unused")
+  private volatile long warmChecksum;
 
   /** Operations share it; close takes it alone. */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -742,22 +749,21 @@ public final class PageIndex implements Closeable {
    * @return the bytes of binary codes read
    */
   public long warmBinaryCodes(BooleanSupplier stop) {
-    LongArrayList ids = new LongArrayList();
+    LongStream.Builder listed = LongStream.builder();
     try (VectorReader reader = vectors()) {
-      reader.forEachPage(ids::add);
+      reader.forEachPage(listed);
     }
+    long[] ids = listed.build().toArray();
     long bytes = 0;
     long checksum = 0;
-    for (int from = 0; from < ids.size() && !stop.getAsBoolean(); from += WARM_BATCH) {
+    for (int from = 0; from < ids.length && !stop.getAsBoolean(); from += WARM_BATCH) {
       try (VectorReader reader = vectors()) {
-        for (int i = from; i < Math.min(ids.size(), from + WARM_BATCH); i++) {
-          long pageId = ids.get(i);
-          if (!reader.hasVectors(pageId)) {
+        for (int i = from; i < Math.min(ids.length, from + WARM_BATCH); i++) {
+          if (!reader.hasVectors(ids[i])) {
             continue; // deleted since the listing
           }
-          reader.tokens(pageId); // the page row, which rescoring reads too
-          MemorySegment codes = reader.binary(pageId);
-          // One byte per memory page faults the whole page in.
+          reader.tokens(ids[i]); // the page row, which rescoring reads too
+          MemorySegment codes = reader.binary(ids[i]);
           for (long at = 0; at < codes.byteSize(); at += WARM_STRIDE) {
             checksum += codes.get(ValueLayout.JAVA_BYTE, at);
           }
@@ -765,37 +771,8 @@ public final class PageIndex implements Closeable {
         }
       }
     }
-    warmChecksum = checksum; // keeps the reads from being optimised away
+    warmChecksum = checksum;
     return bytes;
-  }
-
-  /** Pages whose codes one reader warms before it is closed (it holds back map growth). */
-  private static final int WARM_BATCH = 512;
-
-  private static final long WARM_STRIDE = 4096;
-
-  @SuppressWarnings("unused")
-  private volatile long warmChecksum;
-
-  /** A growable list of page ids without boxing. */
-  private static final class LongArrayList {
-    private long[] values = new long[1024];
-    private int size;
-
-    void add(long value) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = value;
-    }
-
-    long get(int index) {
-      return values[index];
-    }
-
-    int size() {
-      return size;
-    }
   }
 
   /** Like {@link #vectors()}, refusing a model other than the index's. */
