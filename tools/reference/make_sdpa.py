@@ -1,8 +1,7 @@
 """Writes the TorchScript module through which the Java encoder calls PyTorch's fused attention.
 
 DJL's JNI exposes matmul and softmax but not `scaled_dot_product_attention`, whose fused CPU kernel
-is what transformers runs (attn_implementation="sdpa"): 2-3x faster than matmul + softmax + matmul
-on the vision tower's 1024-patch images, and it never holds the full score matrix. The module has no
+is what transformers runs (attn_implementation="sdpa"); it never holds the full score matrix. The module has no
 weights; the product loads it from its resources with libtorch (no Python at run time).
 
     /work/venvs/reference/bin/python tools/reference/make_sdpa.py

@@ -77,13 +77,4 @@ final class Layers {
     NDArray rotated = NDArrays.concat(new NDList(second.neg(), first), -1);
     return x.mul(cos).add(rotated.mul(sin));
   }
-
-  /**
-   * Softmax attention {@code softmax(q k^T * scale + mask) v} over queries [..., rows, headDim]
-   * and keys and values [..., length, headDim]; the additive mask [..., rows, length] may be
-   * null. PyTorch's fused kernel ({@link FusedAttention}), as the reference runs it.
-   */
-  static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
-    return FusedAttention.attend(q, k, v, mask, scale);
-  }
 }

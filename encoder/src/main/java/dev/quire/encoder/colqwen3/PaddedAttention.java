@@ -143,7 +143,7 @@ final class PaddedAttention {
           .reshape(b, kvHeads, repeats * n, headDim);
       NDArray keys = ks.reshape(b, n, kvHeads, headDim).transpose(0, 2, 1, 3);
       NDArray values = vs.reshape(b, n, kvHeads, headDim).transpose(0, 2, 1, 3);
-      NDArray out = Layers.attention(queries, keys, values, batch.mask, scale)
+      NDArray out = FusedAttention.attend(queries, keys, values, batch.mask, scale)
           .reshape(b, heads, n, headDim).transpose(0, 2, 1, 3).reshape(b * n, (long) heads * headDim);
       outputs.add(batch.scatter == null ? out : Layers.gatherRows(batch.scatter, out));
     }
