@@ -42,8 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Rescoring end to end from the LMDB page store: each operation looks a page up in a {@link
- * VectorReader} ({@code half(id)} or {@code binary(id)}, and {@code tokens(id)}), which hands out a
- * view of the memory map, and scores it. The baseline, measured in the same run, runs the same
+ * VectorReader} ({@code halfAt} or {@code binaryAt}, and {@code tokens(id)}), which say
+ * where the page lies in the memory map, and scores it there, as the searcher does. The baseline, measured in the same run, runs the same
  * kernel over the same pages copied into native memory outside LMDB (at the same alignment), so
  * the ratio store / in-memory is the cost of reading through the store, and {@code -prof gc}'s
  * B/op is what the store path allocates per page. One operation scores one page: ops/s is pages/s.
@@ -276,7 +276,10 @@ public class StoreRescoringBenchmark {
 
   private static float halfFromStore(StorePages set, StoreReader reader, Cursor cursor) {
     long id = set.pageIds[cursor.nextPage(set.order)];
-    return cursor.scorer.halfPrecision(set.query, reader.vectors.half(id), reader.vectors.tokens(id));
+    VectorReader vectors = reader.vectors;
+    int tokens = vectors.tokens(id);
+    long at = vectors.halfAt(id, PageCodec.halfBytes(tokens, set.dim));
+    return cursor.scorer.halfPrecision(set.query, vectors.memory(), at, tokens);
   }
 
   private static float halfFromMemory(StorePages set, Cursor cursor) {
@@ -286,7 +289,10 @@ public class StoreRescoringBenchmark {
 
   private static float hammingFromStore(StorePages set, StoreReader reader, Cursor cursor) {
     long id = set.pageIds[cursor.nextPage(set.order)];
-    return cursor.scorer.hamming(set.query, reader.vectors.binary(id), reader.vectors.tokens(id));
+    VectorReader vectors = reader.vectors;
+    int tokens = vectors.tokens(id);
+    long at = vectors.binaryAt(id, PageCodec.binaryBytes(tokens, set.dim));
+    return cursor.scorer.hamming(set.query, vectors.memory(), at, tokens);
   }
 
   private static float hammingFromMemory(StorePages set, Cursor cursor) {

@@ -8,99 +8,139 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.locks.Lock;
 import java.util.function.LongConsumer;
 import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
 import org.lmdbjava.Txn;
 
 /**
- * A {@link VectorReader} over one LMDB read transaction. Blobs are handed out as views of the map
- * re-scoped to a confined arena, so a segment used after {@link #close} (when LMDB may have
- * unmapped or reused its pages) throws instead of reading stray memory.
+ * A {@link VectorReader} over one LMDB read transaction. Blobs are read through one segment of the
+ * whole address space scoped to a confined arena, so a blob used after {@link #close} (when LMDB
+ * may have unmapped or reused its pages) throws instead of reading stray memory, and finding a
+ * page's blobs allocates nothing: LMDB says where a value lies in the one {@link MdbVal} of the
+ * transaction, and that address is the blob's offset in the segment. (LMDB does not tell where its
+ * map starts unless it is mapped at a fixed address, so the segment cannot be just the map; every
+ * offset handed out is checked against the size of the value LMDB returned instead.)
  */
 final class LmdbVectorReader implements VectorReader {
   private final PageStore store;
-  private final Txn<MemorySegment> txn;
+  private final Txn<MdbVal> txn;
   private final Lock mapReadLock;
   private final Arena arena = Arena.ofConfined();
-  private final MemorySegment key = arena.allocate(Long.BYTES);
+  private final MemorySegment keyBytes = arena.allocate(Long.BYTES);
+  private final MdbVal key = MdbVal.of(keyBytes);
+  private final MemorySegment memory;
   private final Thread owner = Thread.currentThread();
   private boolean closed;
 
-  LmdbVectorReader(PageStore store, Txn<MemorySegment> txn, Lock mapReadLock) {
+  @SuppressWarnings("restricted") // read only at the addresses LMDB hands out, checked against sizes
+  LmdbVectorReader(PageStore store, Txn<MdbVal> txn, Lock mapReadLock) {
     this.store = store;
     this.txn = txn;
     this.mapReadLock = mapReadLock;
+    this.memory = MemorySegment.NULL.reinterpret(Long.MAX_VALUE, arena, null).asReadOnly();
   }
 
-  private MemorySegment key(long pageId) {
+  private MdbVal key(long pageId) {
     if (closed) {
       throw new IllegalStateException("vector reader is closed");
     }
-    key.set(PageStore.LONG_KEY, 0, pageId);
+    keyBytes.set(PageStore.LONG_KEY, 0, pageId);
     return key;
+  }
+
+  /** The value of a page in a sub-database, or null; overwritten by the transaction's next read. */
+  private MdbVal value(Dbi<MdbVal> dbi, long pageId) {
+    return dbi.get(txn, key(pageId));
+  }
+
+  @Override
+  public MemorySegment memory() {
+    return memory;
   }
 
   @Override
   public boolean hasVectors(long pageId) {
-    MemorySegment flag = store.liveDbi().get(txn, key(pageId));
-    return flag != null && flag.get(JAVA_BYTE, 0) == PageStore.LIVE_WITH_VECTORS;
+    MdbVal flag = value(store.liveDbi(), pageId);
+    return flag != null && flag.size() > 0 && memory.get(JAVA_BYTE, flag.address()) == PageStore.LIVE_WITH_VECTORS;
   }
 
   @Override
   public int tokens(long pageId) {
-    return row(pageId).get(PageStore.PageRow.INT, PageStore.PageRow.TOKENS_OFFSET);
+    return memory.get(PageStore.PageRow.INT, row(pageId) + PageStore.PageRow.TOKENS_OFFSET);
   }
 
   @Override
   public int dimension(long pageId) {
-    return row(pageId).get(PageStore.PageRow.INT, PageStore.PageRow.DIMENSION_OFFSET);
+    return memory.get(PageStore.PageRow.INT, row(pageId) + PageStore.PageRow.DIMENSION_OFFSET);
   }
 
-  /** The encoded row of a page with vectors, read in place. */
-  private MemorySegment row(long pageId) {
-    MemorySegment value = store.pagesDbi().get(txn, key(pageId));
-    if (value == null) {
+  /** Where the encoded row of a page with vectors starts. */
+  private long row(long pageId) {
+    MdbVal row = value(store.pagesDbi(), pageId);
+    if (row == null) {
       throw new NoSuchElementException("no page " + pageId + " in this snapshot");
     }
-    if (value.get(JAVA_BYTE, PageStore.PageRow.FLAGS_OFFSET) == 0) {
+    if (row.size() <= PageStore.PageRow.FLAGS_OFFSET) {
+      throw new IllegalStateException("the row of page " + pageId + " is truncated");
+    }
+    if (memory.get(JAVA_BYTE, row.address() + PageStore.PageRow.FLAGS_OFFSET) == 0) {
       throw new NoSuchElementException("page " + pageId + " has no vectors");
     }
-    return value;
+    return row.address();
+  }
+
+  @Override
+  public long halfAt(long pageId, long bytes) {
+    return blob(store.halfDbi(), pageId, bytes, "half-precision vectors").address();
+  }
+
+  @Override
+  public long binaryAt(long pageId, long bytes) {
+    return blob(store.binaryDbi(), pageId, bytes, "binary codes").address();
   }
 
   @Override
   public MemorySegment half(long pageId) {
-    return blob(store.halfDbi().get(txn, key(pageId)), pageId, "half-precision vectors");
+    MdbVal blob = blob(store.halfDbi(), pageId, -1, "half-precision vectors");
+    return memory.asSlice(blob.address(), blob.size());
   }
 
   @Override
   public MemorySegment binary(long pageId) {
-    return blob(store.binaryDbi().get(txn, key(pageId)), pageId, "binary codes");
+    MdbVal blob = blob(store.binaryDbi(), pageId, -1, "binary codes");
+    return memory.asSlice(blob.address(), blob.size());
+  }
+
+  /** The blob of a page; of {@code bytes} bytes unless that is negative. */
+  private MdbVal blob(Dbi<MdbVal> dbi, long pageId, long bytes, String what) {
+    MdbVal blob = value(dbi, pageId);
+    if (blob == null) {
+      throw new NoSuchElementException("page " + pageId + " has no " + what + " in this snapshot");
+    }
+    if (bytes >= 0 && blob.size() != bytes) {
+      throw new IllegalStateException("the " + what + " of page " + pageId + " hold " + blob.size()
+          + " bytes, not the " + bytes + " its shape needs");
+    }
+    return blob;
   }
 
   @Override
   public void willRead(long[] pageIds, boolean halfPrecision) {
+    Dbi<MdbVal> dbi = halfPrecision ? store.halfDbi() : store.binaryDbi();
     for (long pageId : pageIds) {
-      MemorySegment value = (halfPrecision ? store.halfDbi() : store.binaryDbi()).get(txn, key(pageId));
+      MdbVal value = value(dbi, pageId);
       if (value != null) {
-        ReadAdvice.willNeed(value);
+        ReadAdvice.willNeed(value.address(), value.size());
       }
     }
-  }
-
-  @SuppressWarnings("restricted") // a view of the map, re-scoped to the reader's lifetime
-  private MemorySegment blob(MemorySegment value, long pageId, String what) {
-    if (value == null) {
-      throw new NoSuchElementException("page " + pageId + " has no " + what + " in this snapshot");
-    }
-    return value.reinterpret(arena, null).asReadOnly();
   }
 
   @Override
   public void forEachPage(LongConsumer pageIds) {
     key(0);
-    try (Cursor<MemorySegment> cursor = store.liveDbi().openCursor(txn)) {
+    try (Cursor<MdbVal> cursor = store.liveDbi().openCursor(txn)) {
       for (boolean more = cursor.first(); more; more = cursor.next()) {
-        if (cursor.val().get(JAVA_BYTE, 0) == PageStore.LIVE_WITH_VECTORS) {
-          pageIds.accept(cursor.key().get(PageStore.LONG_KEY, 0));
+        if (memory.get(JAVA_BYTE, cursor.val().address()) == PageStore.LIVE_WITH_VECTORS) {
+          pageIds.accept(memory.get(PageStore.LONG_KEY, cursor.key().address()));
         }
       }
     }

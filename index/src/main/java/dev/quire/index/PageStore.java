@@ -63,16 +63,16 @@ final class PageStore implements Closeable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path directory;
-  private final Env<MemorySegment> env;
-  private final Dbi<MemorySegment> meta;
-  private final Dbi<MemorySegment> documents;
-  private final Dbi<MemorySegment> pages;
-  private final Dbi<MemorySegment> text;
-  private final Dbi<MemorySegment> binary;
-  private final Dbi<MemorySegment> half;
-  private final Dbi<MemorySegment> live;
-  private final Dbi<MemorySegment> staging;
-  private final Dbi<MemorySegment> changes;
+  private final Env<MdbVal> env;
+  private final Dbi<MdbVal> meta;
+  private final Dbi<MdbVal> documents;
+  private final Dbi<MdbVal> pages;
+  private final Dbi<MdbVal> text;
+  private final Dbi<MdbVal> binary;
+  private final Dbi<MdbVal> half;
+  private final Dbi<MdbVal> live;
+  private final Dbi<MdbVal> staging;
+  private final Dbi<MdbVal> changes;
   private final ReentrantReadWriteLock mapLock = new ReentrantReadWriteLock();
   private final ReentrantLock writerLock = new ReentrantLock();
 
@@ -211,7 +211,7 @@ final class PageStore implements Closeable {
     R run(Tx tx) throws IOException;
   }
 
-  private PageStore(Path directory, Env<MemorySegment> env) {
+  private PageStore(Path directory, Env<MdbVal> env) {
     this.directory = directory;
     this.env = env;
     this.meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
@@ -227,10 +227,10 @@ final class PageStore implements Closeable {
 
   static PageStore open(Path directory, long initialMapSize) throws IOException {
     Files.createDirectories(directory);
-    Env<MemorySegment> env;
+    Env<MdbVal> env;
     try {
       env =
-          Env.create(SegmentBufferProxy.INSTANCE)
+          Env.create(MdbValProxy.INSTANCE)
               .setMapSize(initialMapSize)
               .setMaxDbs(16)
               .setMaxReaders(MAX_READERS)
@@ -266,7 +266,7 @@ final class PageStore implements Closeable {
   <R> R read(TxWork<R> work) throws IOException {
     mapLock.readLock().lock();
     try (Arena arena = Arena.ofConfined();
-        Txn<MemorySegment> txn = env.txnRead()) {
+        Txn<MdbVal> txn = env.txnRead()) {
       return work.run(new Tx(txn, arena));
     } catch (LmdbException e) {
       throw failure(e);
@@ -286,7 +286,7 @@ final class PageStore implements Closeable {
       while (true) {
         mapLock.readLock().lock();
         try (Arena arena = Arena.ofConfined();
-            Txn<MemorySegment> txn = env.txnWrite()) {
+            Txn<MdbVal> txn = env.txnWrite()) {
           R result = work.run(new Tx(txn, arena));
           txn.commit();
           return result;
@@ -335,28 +335,28 @@ final class PageStore implements Closeable {
     }
   }
 
-  Dbi<MemorySegment> binaryDbi() {
+  Dbi<MdbVal> binaryDbi() {
     return binary;
   }
 
-  Dbi<MemorySegment> halfDbi() {
+  Dbi<MdbVal> halfDbi() {
     return half;
   }
 
-  Dbi<MemorySegment> textDbi() {
+  Dbi<MdbVal> textDbi() {
     return text;
   }
 
-  Dbi<MemorySegment> pagesDbi() {
+  Dbi<MdbVal> pagesDbi() {
     return pages;
   }
 
-  Dbi<MemorySegment> liveDbi() {
+  Dbi<MdbVal> liveDbi() {
     return live;
   }
 
   /** Bytes of LMDB pages used by a sub-database (branch, leaf and overflow pages). */
-  long usedBytes(Tx tx, Dbi<MemorySegment> dbi) {
+  long usedBytes(Tx tx, Dbi<MdbVal> dbi) {
     Stat stat = dbi.stat(tx.txn);
     return (stat.branchPages + stat.leafPages + stat.overflowPages) * (long) stat.pageSize;
   }
@@ -390,50 +390,46 @@ final class PageStore implements Closeable {
 
   /** Typed access to the sub-databases within one transaction. */
   final class Tx {
-    final Txn<MemorySegment> txn;
+    final Txn<MdbVal> txn;
     private final Arena arena;
 
-    Tx(Txn<MemorySegment> txn, Arena arena) {
+    Tx(Txn<MdbVal> txn, Arena arena) {
       this.txn = txn;
       this.arena = arena;
     }
 
-    MemorySegment longKey(long value) {
+    MdbVal longKey(long value) {
       MemorySegment key = arena.allocate(Long.BYTES);
       key.set(LONG_KEY, 0, value);
-      return key;
+      return MdbVal.of(key);
     }
 
-    MemorySegment stringKey(String value) {
-      return bytes(value.getBytes(StandardCharsets.UTF_8));
+    MdbVal stringKey(String value) {
+      byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+      MemorySegment key = arena.allocate(Math.max(1, bytes.length)).asSlice(0, bytes.length);
+      MemorySegment.copy(bytes, 0, key, JAVA_BYTE, 0, bytes.length);
+      return MdbVal.of(key);
     }
 
-    private MemorySegment bytes(byte[] value) {
-      MemorySegment segment = arena.allocate(Math.max(1, value.length)).asSlice(0, value.length);
-      MemorySegment.copy(value, 0, segment, JAVA_BYTE, 0, value.length);
-      return segment;
-    }
-
-    private void put(Dbi<MemorySegment> dbi, MemorySegment key, byte[] value) {
-      MemorySegment target = dbi.reserve(txn, key, value.length);
+    private void put(Dbi<MdbVal> dbi, MdbVal key, byte[] value) {
+      MemorySegment target = dbi.reserve(txn, key, value.length).segment();
       MemorySegment.copy(value, 0, target, JAVA_BYTE, 0, value.length);
     }
 
-    private byte[] get(Dbi<MemorySegment> dbi, MemorySegment key) {
-      MemorySegment value = dbi.get(txn, key);
-      return value == null ? null : value.toArray(JAVA_BYTE);
+    private byte[] get(Dbi<MdbVal> dbi, MdbVal key) {
+      MdbVal value = dbi.get(txn, key);
+      return value == null ? null : value.toArray();
     }
 
     // ---- meta counters
 
     long counter(String name) {
-      MemorySegment value = meta.get(txn, stringKey(name));
-      return value == null ? 0 : value.get(LONG_KEY, 0);
+      MdbVal value = meta.get(txn, stringKey(name));
+      return value == null ? 0 : value.segment().get(LONG_KEY, 0);
     }
 
     void setCounter(String name, long value) {
-      MemorySegment target = meta.reserve(txn, stringKey(name), Long.BYTES);
-      target.set(LONG_KEY, 0, value);
+      meta.reserve(txn, stringKey(name), Long.BYTES).segment().set(LONG_KEY, 0, value);
     }
 
     // ---- documents
@@ -453,9 +449,9 @@ final class PageStore implements Closeable {
 
     List<DocumentEntry> documents() throws IOException {
       List<DocumentEntry> all = new ArrayList<>();
-      try (Cursor<MemorySegment> cursor = documents.openCursor(txn)) {
+      try (Cursor<MdbVal> cursor = documents.openCursor(txn)) {
         for (boolean more = cursor.first(); more; more = cursor.next()) {
-          all.add(JSON.readValue(cursor.val().toArray(JAVA_BYTE), DocumentEntry.class));
+          all.add(JSON.readValue(cursor.val().toArray(), DocumentEntry.class));
         }
       }
       return all;
@@ -478,7 +474,7 @@ final class PageStore implements Closeable {
     }
 
     void putPage(long pageId, PageRow row, String pageText, PageVectors vectors) {
-      MemorySegment key = longKey(pageId);
+      MdbVal key = longKey(pageId);
       put(pages, key, row.encode());
       put(text, key, pageText.getBytes(StandardCharsets.UTF_8));
       if (vectors != null) {
@@ -489,7 +485,7 @@ final class PageStore implements Closeable {
 
     /** Removes every trace of a page; returns its row, or null if there was none. */
     PageRow deletePage(long pageId) {
-      MemorySegment key = longKey(pageId);
+      MdbVal key = longKey(pageId);
       PageRow row = page(pageId);
       pages.delete(txn, key);
       text.delete(txn, key);
@@ -505,13 +501,14 @@ final class PageStore implements Closeable {
 
     /** The live flag of a page: -1 when the page is not visible. */
     int liveFlag(long pageId) {
-      MemorySegment value = live.get(txn, longKey(pageId));
-      return value == null ? -1 : value.get(JAVA_BYTE, 0);
+      MdbVal value = live.get(txn, longKey(pageId));
+      return value == null ? -1 : value.segment().get(JAVA_BYTE, 0);
     }
 
     void setLive(long pageId, boolean hasVectors) {
-      MemorySegment target = live.reserve(txn, longKey(pageId), 1);
-      target.set(JAVA_BYTE, 0, hasVectors ? LIVE_WITH_VECTORS : LIVE_TEXT_ONLY);
+      live.reserve(txn, longKey(pageId), 1)
+          .segment()
+          .set(JAVA_BYTE, 0, hasVectors ? LIVE_WITH_VECTORS : LIVE_TEXT_ONLY);
     }
 
     long livePageCount() {
@@ -535,9 +532,9 @@ final class PageStore implements Closeable {
 
     List<StagingEntry> stagings() throws IOException {
       List<StagingEntry> all = new ArrayList<>();
-      try (Cursor<MemorySegment> cursor = staging.openCursor(txn)) {
+      try (Cursor<MdbVal> cursor = staging.openCursor(txn)) {
         for (boolean more = cursor.first(); more; more = cursor.next()) {
-          all.add(JSON.readValue(cursor.val().toArray(JAVA_BYTE), StagingEntry.class));
+          all.add(JSON.readValue(cursor.val().toArray(), StagingEntry.class));
         }
       }
       return all;
@@ -558,12 +555,12 @@ final class PageStore implements Closeable {
 
     List<Change> changesAfter(long sequence) {
       List<Change> after = new ArrayList<>();
-      try (Cursor<MemorySegment> cursor = changes.openCursor(txn)) {
+      try (Cursor<MdbVal> cursor = changes.openCursor(txn)) {
         for (boolean more = cursor.first(); more; more = cursor.next()) {
-          long at = cursor.key().get(LONG_KEY, 0);
+          long at = cursor.key().segment().get(LONG_KEY, 0);
           if (at > sequence) {
             after.add(
-                new Change(at, new String(cursor.val().toArray(JAVA_BYTE), StandardCharsets.UTF_8)));
+                new Change(at, new String(cursor.val().toArray(), StandardCharsets.UTF_8)));
           }
         }
       }
@@ -576,9 +573,9 @@ final class PageStore implements Closeable {
         return;
       }
       List<Long> done = new ArrayList<>();
-      try (Cursor<MemorySegment> cursor = changes.openCursor(txn)) {
+      try (Cursor<MdbVal> cursor = changes.openCursor(txn)) {
         for (boolean more = cursor.first(); more; more = cursor.next()) {
-          long at = cursor.key().get(LONG_KEY, 0);
+          long at = cursor.key().segment().get(LONG_KEY, 0);
           if (at > sequence) {
             break;
           }

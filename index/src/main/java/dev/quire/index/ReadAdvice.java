@@ -40,16 +40,15 @@ final class ReadAdvice {
     }
   }
 
-  /** Asks for the bytes of {@code blob}, a view of the map, to be read ahead. */
+  /** Asks for {@code size} bytes of the map at {@code address} to be read ahead. */
   @SuppressWarnings("restricted") // the range lies inside the map LMDB handed the blob out from
-  static void willNeed(MemorySegment blob) {
-    if (MADVISE.isEmpty() || blob.byteSize() == 0) {
+  static void willNeed(long address, long size) {
+    if (MADVISE.isEmpty() || size == 0) {
       return;
     }
-    long start = blob.address() & -OS_PAGE;
-    long end = blob.address() + blob.byteSize();
+    long start = address & -OS_PAGE;
     try {
-      int ignored = (int) MADVISE.get().invokeExact(MemorySegment.ofAddress(start), end - start, MADV_WILLNEED);
+      int ignored = (int) MADVISE.get().invokeExact(MemorySegment.ofAddress(start), address + size - start, MADV_WILLNEED);
     } catch (Throwable e) {
       // A hint that failed changes nothing but speed.
     }

@@ -22,6 +22,23 @@ public interface VectorReader extends AutoCloseable {
   /** Dimension of the page's vectors. */
   int dimension(long pageId);
 
+  /**
+   * A read-only segment through which every blob of this snapshot is read in place, at the
+   * offsets {@link #halfAt} and {@link #binaryAt} give: scoring pages through it allocates nothing
+   * per page, where {@link #half} and {@link #binary} make a view per call. Valid until the reader
+   * is closed; after that every access throws.
+   */
+  MemorySegment memory();
+
+  /**
+   * Where the half-precision blob of the page starts in {@link #memory}; it must hold {@code
+   * bytes} bytes, or this throws rather than let a kernel read past it.
+   */
+  long halfAt(long pageId, long bytes);
+
+  /** Where the binary-code blob of {@code bytes} bytes of the page starts in {@link #memory}. */
+  long binaryAt(long pageId, long bytes);
+
   /** The half-precision blob of the page. */
   MemorySegment half(long pageId);
 

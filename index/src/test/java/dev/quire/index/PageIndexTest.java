@@ -126,6 +126,34 @@ class PageIndexTest {
     }
   }
 
+  @Test
+  void blobOffsetsPointAtTheBlobsInTheReadersMemory() throws Exception {
+    try (PageIndex index = PageIndex.open(config(directory))) {
+      put(index, "a", "h", 2);
+      long first = index.page("a", 1).orElseThrow().pageId();
+      long second = index.page("a", 2).orElseThrow().pageId();
+      MemorySegment memory;
+      long at;
+      try (VectorReader reader = index.vectors()) {
+        memory = reader.memory();
+        for (long pageId : new long[] {first, second}) {
+          MemorySegment half = reader.half(pageId);
+          MemorySegment binary = reader.binary(pageId);
+          assertThat(reader.halfAt(pageId, half.byteSize())).isEqualTo(half.address());
+          assertThat(reader.binaryAt(pageId, binary.byteSize())).isEqualTo(binary.address());
+          assertThat(memory.asSlice(half.address(), half.byteSize()).mismatch(half)).isEqualTo(-1);
+        }
+        long size = reader.half(first).byteSize();
+        assertThatThrownBy(() -> reader.halfAt(first, size + 2))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("half-precision vectors of page " + first + " hold " + size + " bytes");
+        at = reader.binaryAt(second, reader.binary(second).byteSize());
+      }
+      long closedAt = at;
+      assertThatThrownBy(() -> memory.get(JAVA_BYTE, closedAt)).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
   /** The address range where this process maps {@code file}, from /proc/self/maps. */
   private static long[] mappedRange(Path file) throws IOException {
     String name = file.toRealPath().toString();

@@ -14,14 +14,14 @@ import net.jqwik.api.constraints.StringLength;
 class PageStoreCodecProperties {
 
   @Property
-  void segmentOrderIsLmdbKeyOrder(
+  void keyOrderIsLmdbKeyOrder(
       @ForAll @Size(max = 12) byte[] a, @ForAll @Size(max = 12) byte[] b) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment left = arena.allocate(Math.max(1, a.length)).asSlice(0, a.length);
       MemorySegment right = arena.allocate(Math.max(1, b.length)).asSlice(0, b.length);
       left.copyFrom(MemorySegment.ofArray(a));
       right.copyFrom(MemorySegment.ofArray(b));
-      int compared = SegmentBufferProxy.INSTANCE.getUnsignedComparator().compare(left, right);
+      int compared = MdbValProxy.INSTANCE.getUnsignedComparator().compare(MdbVal.of(left), MdbVal.of(right));
       assertThat(Integer.signum(compared)).isEqualTo(Integer.signum(Arrays.compareUnsigned(a, b)));
     }
   }
@@ -35,7 +35,7 @@ class PageStoreCodecProperties {
       MemorySegment right = arena.allocate(8);
       left.set(PageStore.LONG_KEY, 0, a);
       right.set(PageStore.LONG_KEY, 0, b);
-      int compared = SegmentBufferProxy.INSTANCE.getUnsignedComparator().compare(left, right);
+      int compared = MdbValProxy.INSTANCE.getUnsignedComparator().compare(MdbVal.of(left), MdbVal.of(right));
       assertThat(Integer.signum(compared)).isEqualTo(Long.signum(Long.compare(a, b)));
     }
   }

@@ -11,6 +11,7 @@ import dev.quire.retrieval.kernels.MaxSimScorer;
 import dev.quire.retrieval.kernels.PageCodec;
 import dev.quire.retrieval.kernels.PreparedQuery;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -180,6 +181,10 @@ public final class Searcher {
     return Arrays.copyOf(buffer[0], count[0]);
   }
 
+  private static long binaryAt(VectorReader vectors, long pageId, int tokens, PreparedQuery query) {
+    return vectors.binaryAt(pageId, PageCodec.binaryBytes(tokens, query.dim()));
+  }
+
   /**
    * Runs the scorer chain over the candidates (phased ranking): an intermediate stage ranks all
    * it receives and passes the best {@code ceil(depth x ratio)} on; the pages it holds back
@@ -202,14 +207,17 @@ public final class Searcher {
       long t = System.nanoTime();
       Scorer kind = chain.get(s);
       vectors.willRead(ids, kind == Scorer.HALF);
+      // Pages are read in place, through one segment: nothing is allocated per page.
+      MemorySegment memory = vectors.memory();
       for (int i = 0; i < ids.length; i++) {
         long id = ids[i];
         int tokens = vectors.tokens(id);
         scores[i] =
             switch (kind) {
-              case HAMMING -> scorer.hamming(query, vectors.binary(id), tokens);
-              case ASYMMETRIC -> scorer.asymmetric(query, vectors.binary(id), tokens);
-              case HALF -> scorer.halfPrecision(query, vectors.half(id), tokens);
+              case HAMMING -> scorer.hamming(query, memory, binaryAt(vectors, id, tokens, query), tokens);
+              case ASYMMETRIC -> scorer.asymmetric(query, memory, binaryAt(vectors, id, tokens, query), tokens);
+              case HALF -> scorer.halfPrecision(
+                  query, memory, vectors.halfAt(id, PageCodec.halfBytes(tokens, query.dim())), tokens);
             };
       }
       boolean last = s == chain.size() - 1;

@@ -79,10 +79,20 @@ public final class MaxSimScorer {
 
   /** Sum over query tokens of the maximum dot product with a page token of the half copy. */
   public float halfPrecision(PreparedQuery q, MemorySegment half, int pageTokens) {
+    PageCodec.checkSegment("half copy", half, PageCodec.halfBytes(pageTokens, checkDim(q)), pageTokens, q.dim());
+    return halfPrecision(q, half, 0, pageTokens);
+  }
+
+  /**
+   * {@link #halfPrecision(PreparedQuery, MemorySegment, int)} of the half copy at {@code offset} in
+   * {@code segment} (a page of a memory-mapped store read in place, with no view made per page).
+   */
+  public float halfPrecision(PreparedQuery q, MemorySegment segment, long offset, int pageTokens) {
     int dim = checkDim(q);
-    PageCodec.checkSegment("half copy", half, PageCodec.halfBytes(pageTokens, dim), pageTokens, dim);
+    long bytes = PageCodec.halfBytes(pageTokens, dim);
+    PageCodec.checkRange("half copy", segment, offset, bytes, pageTokens, dim);
     if (!SIMD) {
-      return ScalarMaxSim.halfPrecision(q, half, pageTokens);
+      return ScalarMaxSim.halfPrecision(q, segment.asSlice(offset, bytes), pageTokens);
     }
     int queryTokens = PageCodec.roundUp(q.tokens(), 4);
     if (laneMaxima.length < q.paddedTokens() * LANES) {
@@ -96,14 +106,14 @@ public final class MaxSimScorer {
     // Page tile outermost: each tile is widened once and then reused by every query token.
     int block = 0;
     for (; block + TILE_BLOCKS <= blocks; block += TILE_BLOCKS) {
-      widen(half, block * blockBytes, TILE_BLOCKS * dim * LANES, tile);
+      widen(segment, offset + block * blockBytes, TILE_BLOCKS * dim * LANES, tile);
       for (int i = 0; i < queryTokens; i += 4) {
         dotTile4x4(query, i * dim, dim, tile, laneMaxima, i * LANES);
       }
     }
     int rest = blocks - block;
     if (rest > 0) {
-      widen(half, block * blockBytes, rest * dim * LANES, tile);
+      widen(segment, offset + block * blockBytes, rest * dim * LANES, tile);
       for (int b = 0; b < rest; b++) {
         for (int i = 0; i < queryTokens; i += 4) {
           dotTile4x1(query, i * dim, dim, tile, b * dim * LANES, laneMaxima, i * LANES);
@@ -203,10 +213,17 @@ public final class MaxSimScorer {
    * s_j} is +1 when the page's sign bit j is set and -1 otherwise.
    */
   public float asymmetric(PreparedQuery q, MemorySegment binary, int pageTokens) {
+    PageCodec.checkSegment("binary codes", binary, PageCodec.binaryBytes(pageTokens, checkDim(q)), pageTokens, q.dim());
+    return asymmetric(q, binary, 0, pageTokens);
+  }
+
+  /** {@link #asymmetric(PreparedQuery, MemorySegment, int)} of the codes at {@code offset} in {@code segment}. */
+  public float asymmetric(PreparedQuery q, MemorySegment segment, long offset, int pageTokens) {
     int dim = checkDim(q);
-    PageCodec.checkSegment("binary codes", binary, PageCodec.binaryBytes(pageTokens, dim), pageTokens, dim);
+    long bytes = PageCodec.binaryBytes(pageTokens, dim);
+    PageCodec.checkRange("binary codes", segment, offset, bytes, pageTokens, dim);
     if (!SIMD) {
-      return ScalarMaxSim.asymmetric(q, binary, pageTokens);
+      return ScalarMaxSim.asymmetric(q, segment.asSlice(offset, bytes), pageTokens);
     }
     int queryTokens = PageCodec.roundUp(q.tokens(), 4);
     if (laneMaxima.length < q.paddedTokens() * LANES) {
@@ -222,7 +239,7 @@ public final class MaxSimScorer {
     // Page tile outermost: the tile's nibble indexes are computed once and serve every query token.
     for (int pair = 0; pair < pairs; pair += CODE_TILE_PAIRS) {
       int tilePairs = Math.min(CODE_TILE_PAIRS, pairs - pair);
-      nibbleIndexes(binary, 2 * pair, tilePairs, blocks, words, indexes);
+      nibbleIndexes(segment, offset, 2 * pair, tilePairs, blocks, words, indexes);
       // Four query tokens per pass: eight lookups per step keep the loop within C2's inlining budget.
       for (int i = 0; i < queryTokens; i += 4) {
         int base = (i / GROUP) * groupTables + (i % GROUP) * 2 * TABLE;
@@ -238,15 +255,16 @@ public final class MaxSimScorer {
    * {@code w} and nibble {@code k}, the halves shifted right by {@code 4k}: the lookup indexes of the
    * 4 dimensions {@code 64w + 4k..} (low) and {@code 64w + 32 + 4k..} (high), 16 lanes each.
    */
-  private static void nibbleIndexes(MemorySegment binary, int first, int pairs, int blocks, int words, int[] indexes) {
+  private static void nibbleIndexes(
+      MemorySegment binary, long offset, int first, int pairs, int blocks, int words, int[] indexes) {
     IntVector lowHalves = IntVector.fromArray(INTS, LOW_HALVES, 0);
     IntVector highHalves = IntVector.fromArray(INTS, HIGH_HALVES, 0);
     long blockBytes = (long) words * CODE_BLOCK_WORD_BYTES;
     int at = 0;
     for (int p = 0; p < pairs; p++) {
       // An odd last block pairs with itself: repeated tokens cannot change a maximum.
-      long one = (first + 2L * p) * blockBytes;
-      long other = Math.min(first + 2L * p + 1, blocks - 1) * blockBytes;
+      long one = offset + (first + 2L * p) * blockBytes;
+      long other = offset + Math.min(first + 2L * p + 1, blocks - 1) * blockBytes;
       for (int w = 0; w < words; w++) {
         IntVector x = LongVector.fromMemorySegment(LONGS, binary, one + (long) w * CODE_BLOCK_WORD_BYTES, ORDER)
             .reinterpretAsInts();
@@ -303,13 +321,25 @@ public final class MaxSimScorer {
 
   /** Vespa's binary MaxSim: sum over query tokens of {@code 1 / (1 + minimum Hamming distance)}. */
   public float hamming(PreparedQuery q, MemorySegment binary, int pageTokens) {
-    minimumDistances(q, binary, pageTokens);
+    PageCodec.checkSegment("binary codes", binary, PageCodec.binaryBytes(pageTokens, checkDim(q)), pageTokens, q.dim());
+    return hamming(q, binary, 0, pageTokens);
+  }
+
+  /** {@link #hamming(PreparedQuery, MemorySegment, int)} of the codes at {@code offset} in {@code segment}. */
+  public float hamming(PreparedQuery q, MemorySegment segment, long offset, int pageTokens) {
+    minimumDistances(q, segment, offset, pageTokens);
     return inverseDistanceSum(minima, q.tokens());
   }
 
   /** Sum over query tokens of the minimum Hamming distance to a page token (a pre-filter key). */
   public int hammingDistanceSum(PreparedQuery q, MemorySegment binary, int pageTokens) {
-    minimumDistances(q, binary, pageTokens);
+    PageCodec.checkSegment("binary codes", binary, PageCodec.binaryBytes(pageTokens, checkDim(q)), pageTokens, q.dim());
+    return hammingDistanceSum(q, binary, 0, pageTokens);
+  }
+
+  /** {@link #hammingDistanceSum(PreparedQuery, MemorySegment, int)} of the codes at {@code offset}. */
+  public int hammingDistanceSum(PreparedQuery q, MemorySegment segment, long offset, int pageTokens) {
+    minimumDistances(q, segment, offset, pageTokens);
     int sum = 0;
     for (int i = 0; i < q.tokens(); i++) {
       sum += minima[i];
@@ -326,14 +356,15 @@ public final class MaxSimScorer {
   }
 
   /** Fills {@link #minima} with the minimum distance of each query token over the page. */
-  private void minimumDistances(PreparedQuery q, MemorySegment binary, int pageTokens) {
+  private void minimumDistances(PreparedQuery q, MemorySegment binary, long offset, int pageTokens) {
     int dim = checkDim(q);
-    PageCodec.checkSegment("binary codes", binary, PageCodec.binaryBytes(pageTokens, dim), pageTokens, dim);
+    long bytes = PageCodec.binaryBytes(pageTokens, dim);
+    PageCodec.checkRange("binary codes", binary, offset, bytes, pageTokens, dim);
     if (minima.length < q.paddedTokens()) {
       minima = new int[q.paddedTokens()];
     }
     if (!SIMD) {
-      ScalarMaxSim.minimumDistances(q, binary, pageTokens, minima);
+      ScalarMaxSim.minimumDistances(q, binary.asSlice(offset, bytes), pageTokens, minima);
       return;
     }
     int words = q.words();
@@ -350,12 +381,12 @@ public final class MaxSimScorer {
       int end = Math.min(blocks, block + CODE_TILE_BLOCKS);
       if (words == 2) {
         for (int i = 0; i < queryTokens; i += 4) {
-          hammingFourTwoWords(q.codes, i * 2, binary, block, end, laneMinima, i * CODE_LANES);
+          hammingFourTwoWords(q.codes, i * 2, binary, offset, block, end, laneMinima, i * CODE_LANES);
         }
       } else {
         for (int i = 0; i < queryTokens; i += 4) {
-          hammingFour(q.groupedCodes, (i / GROUP) * GROUP * words + i % GROUP, words, binary, block, end,
-              laneMinima, i * CODE_LANES);
+          hammingFour(q.groupedCodes, (i / GROUP) * GROUP * words + i % GROUP, words, binary, offset, block,
+              end, laneMinima, i * CODE_LANES);
         }
       }
     }
@@ -366,8 +397,8 @@ public final class MaxSimScorer {
    * Four query tokens against blocks {@code [from, to)}: XOR with the broadcast query word, count
    * bits, add the words, keep the lane-wise minimum in {@code laneMinima[at ..]} (8 per token).
    */
-  private static void hammingFour(long[] codes, int query, int words, MemorySegment binary, int from,
-      int to, long[] laneMinima, int at) {
+  private static void hammingFour(long[] codes, int query, int words, MemorySegment binary, long offset,
+      int from, int to, long[] laneMinima, int at) {
     LongVector m0 = LongVector.fromArray(LONGS, laneMinima, at);
     LongVector m1 = LongVector.fromArray(LONGS, laneMinima, at + CODE_LANES);
     LongVector m2 = LongVector.fromArray(LONGS, laneMinima, at + 2 * CODE_LANES);
@@ -377,7 +408,7 @@ public final class MaxSimScorer {
       LongVector d0 = LongVector.zero(LONGS), d1 = d0, d2 = d0, d3 = d0;
       for (int w = 0, word = query; w < words; w++, word += GROUP) {
         LongVector page = LongVector.fromMemorySegment(
-            LONGS, binary, b * blockBytes + (long) w * CODE_BLOCK_WORD_BYTES, ORDER);
+            LONGS, binary, offset + b * blockBytes + (long) w * CODE_BLOCK_WORD_BYTES, ORDER);
         d0 = d0.add(distance(page, codes[word]));
         d1 = d1.add(distance(page, codes[word + 1]));
         d2 = d2.add(distance(page, codes[word + 2]));
@@ -398,8 +429,8 @@ public final class MaxSimScorer {
    * {@link #hammingFour} for 128-bit codes: the eight broadcast query words stay in registers and
    * there is no word loop.
    */
-  private static void hammingFourTwoWords(long[] codes, int query, MemorySegment binary, int from,
-      int to, long[] laneMinima, int at) {
+  private static void hammingFourTwoWords(long[] codes, int query, MemorySegment binary, long offset,
+      int from, int to, long[] laneMinima, int at) {
     LongVector q00 = LongVector.broadcast(LONGS, codes[query]);
     LongVector q01 = LongVector.broadcast(LONGS, codes[query + 1]);
     LongVector q10 = LongVector.broadcast(LONGS, codes[query + 2]);
@@ -413,9 +444,9 @@ public final class MaxSimScorer {
     LongVector m2 = LongVector.fromArray(LONGS, laneMinima, at + 2 * CODE_LANES);
     LongVector m3 = LongVector.fromArray(LONGS, laneMinima, at + 3 * CODE_LANES);
     for (int b = from; b < to; b++) {
-      long offset = b * 2L * CODE_BLOCK_WORD_BYTES;
-      LongVector p0 = LongVector.fromMemorySegment(LONGS, binary, offset, ORDER);
-      LongVector p1 = LongVector.fromMemorySegment(LONGS, binary, offset + CODE_BLOCK_WORD_BYTES, ORDER);
+      long blockAt = offset + b * 2L * CODE_BLOCK_WORD_BYTES;
+      LongVector p0 = LongVector.fromMemorySegment(LONGS, binary, blockAt, ORDER);
+      LongVector p1 = LongVector.fromMemorySegment(LONGS, binary, blockAt + CODE_BLOCK_WORD_BYTES, ORDER);
       m0 = m0.min(distance(p0, q00).add(distance(p1, q01)));
       m1 = m1.min(distance(p0, q10).add(distance(p1, q11)));
       m2 = m2.min(distance(p0, q20).add(distance(p1, q21)));

@@ -181,4 +181,12 @@ public final class PageCodec {
           + expected + " for " + tokens + " tokens of dim " + dim);
     }
   }
+
+  /** Checks that {@code expected} bytes at {@code offset} lie inside {@code segment}. */
+  static void checkRange(String what, MemorySegment segment, long offset, long expected, int tokens, int dim) {
+    if (offset < 0 || offset > segment.byteSize() - expected) {
+      throw new IllegalArgumentException(what + ": " + expected + " bytes for " + tokens
+          + " tokens of dim " + dim + " at " + offset + " do not fit a segment of " + segment.byteSize() + " bytes");
+    }
+  }
 }

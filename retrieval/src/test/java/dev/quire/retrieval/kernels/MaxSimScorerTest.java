@@ -213,6 +213,41 @@ class MaxSimScorerTest {
     }
   }
 
+  /** Pages read at an offset of a larger segment, as the searcher reads them from the store. */
+  @Property(tries = 25)
+  void scoringAtAnOffsetIsScoringTheSlice(
+      @ForAll("dims") int dim, @ForAll @IntRange(min = 1, max = 300) int pageTokens,
+      @ForAll @IntRange(min = 1, max = 40) int queryTokens, @ForAll @IntRange(min = 0, max = 200) int before,
+      @ForAll long seed) {
+    PreparedQuery q = PreparedQuery.prepare(Pages.unitVectors(seed, queryTokens, dim), queryTokens, dim);
+    EncodedPage page = PageCodec.encode(Pages.unitVectors(seed + 1, pageTokens, dim), pageTokens, dim);
+    try (Arena arena = Arena.ofConfined()) {
+      // Other bytes before and after each blob, as other values lie around a value in LMDB's map.
+      MemorySegment memory = arena.allocate(before + page.half().length + page.binary().length + 64);
+      memory.fill((byte) 0x5a);
+      long halfAt = before;
+      long binaryAt = before + page.half().length;
+      MemorySegment half = memory.asSlice(halfAt, page.half().length).copyFrom(MemorySegment.ofArray(page.half()));
+      MemorySegment binary = memory.asSlice(binaryAt, page.binary().length).copyFrom(MemorySegment.ofArray(page.binary()));
+      assertThat(scorer.halfPrecision(q, memory, halfAt, pageTokens)).isEqualTo(scorer.halfPrecision(q, half, pageTokens));
+      assertThat(scorer.asymmetric(q, memory, binaryAt, pageTokens)).isEqualTo(scorer.asymmetric(q, binary, pageTokens));
+      assertThat(scorer.hamming(q, memory, binaryAt, pageTokens)).isEqualTo(scorer.hamming(q, binary, pageTokens));
+      assertThat(scorer.hammingDistanceSum(q, memory, binaryAt, pageTokens))
+          .isEqualTo(ScalarMaxSim.hammingDistanceSum(q, binary, pageTokens));
+    }
+  }
+
+  @Test
+  void rejectsAPageThatRunsPastTheSegment() {
+    PreparedQuery q = PreparedQuery.prepare(Pages.unitVectors(1, 4, 128), 4, 128);
+    MemorySegment memory = MemorySegment.ofArray(PageCodec.encode(Pages.unitVectors(2, 20, 128), 20, 128).half());
+    assertThatThrownBy(() -> scorer.halfPrecision(q, memory, 1, 20))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("half copy: 8192 bytes for 20 tokens of dim 128 at 1 do not fit a segment of 8192 bytes");
+    assertThatThrownBy(() -> scorer.hamming(q, memory, -1, 2))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void rejectsASegmentOfTheWrongSize() {
     PreparedQuery q = PreparedQuery.prepare(Pages.unitVectors(1, 4, 128), 4, 128);
