@@ -54,6 +54,9 @@ public final class BenchMain {
   /** A benchmark reading from the page store; its baseline is the same name with InMemory for Store. */
   private static final Pattern STORE_BENCHMARK = Pattern.compile("StoreRescoringBenchmark\\.(\\w+)Store(\\w*)");
 
+  /** The benchmark class of the instruction rates the kernels are held against. */
+  private static final String LIMITS = "MachineLimitBenchmark";
+
   /** Reading through the store may cost at most this fraction of the in-memory page rate. */
   private static final double STORE_RATIO_GOAL = 0.95;
 
@@ -103,6 +106,9 @@ public final class BenchMain {
         "benchmark", "dim", "threads", "pages/s per core", "GFLOP/s", "B/page", "goal"));
     for (RunResult result : results) {
       String name = name(result);
+      if (name.startsWith(LIMITS)) {
+        continue;
+      }
       int dim = dim(result);
       int threads = result.getParams().getThreads();
       Result<?> primary = result.getPrimaryResult();
@@ -139,6 +145,7 @@ public final class BenchMain {
       }
     }
     appendStoreComparison(results, out);
+    appendMachineLimits(results, out);
     return out.toString();
   }
 
@@ -180,6 +187,42 @@ public final class BenchMain {
         "kernel", "dim", "pages", "threads", "store pages/s", "in-memory pages/s", "store/in-memory",
         "B store", "B memory", "goal"));
     out.append(lines);
+  }
+
+  /**
+   * The instruction rates of {@link MachineLimitBenchmark} measured in this run, and each
+   * single-threaded kernel (and its goal) as a share of the ceiling those rates put on it.
+   */
+  private static void appendMachineLimits(Collection<RunResult> results, StringBuilder out) {
+    Map<String, Double> rates = new java.util.HashMap<>();
+    for (RunResult result : results) {
+      if (name(result).startsWith(LIMITS + ".")) {
+        rates.put(name(result).substring(LIMITS.length() + 1), result.getPrimaryResult().getScore());
+      }
+    }
+    if (!rates.keySet().containsAll(List.of("fma", "vectorOp", "popcount", "permute"))) {
+      return;
+    }
+    KernelCeiling ceiling = new KernelCeiling(rates.get("fma"), rates.get("vectorOp"), rates.get("popcount"), rates.get("permute"));
+    out.append(String.format(Locale.ROOT, "%nMachine limits measured in this run, one core, 512-bit instructions on registers"
+        + " (millions per second)%n  FMA %,.0f (%.1f GFLOP/s), simple vector ops %,.0f, popcounts %,.0f, permutes %,.0f%n",
+        rates.get("fma") / 1e6, rates.get("fma") * 32 / 1e9, rates.get("vectorOp") / 1e6,
+        rates.get("popcount") / 1e6, rates.get("permute") / 1e6));
+    out.append(String.format(Locale.ROOT, "%-44s %5s %14s %14s %9s %14s%n",
+        "kernel (1 thread)", "dim", "pages/s", "ceiling", "of it", "goal of it"));
+    for (RunResult result : results) {
+      if (result.getParams().getThreads() != 1 || result.getParams().getParam("dim") == null) {
+        continue;
+      }
+      String name = name(result);
+      int dim = dim(result);
+      ceiling.pagesPerSecond(name, dim).ifPresent(most -> {
+        double rate = result.getPrimaryResult().getScore();
+        Double goal = PAGE_RATE_GOALS.get(name + "@" + dim);
+        out.append(String.format(Locale.ROOT, "%-44s %5d %,14.0f %,14.0f %8.0f%% %14s%n", name, dim, rate, most,
+            100 * rate / most, goal == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * goal / most)));
+      });
+    }
   }
 
   private static String name(RunResult result) {
