@@ -5,9 +5,9 @@ import dev.quire.datasets.DocumentRejectedException;
 import dev.quire.datasets.RejectReason;
 import dev.quire.datasets.SourceInfo;
 import dev.quire.server.jobs.Jobs;
+import dev.quire.server.security.LimitedCopy;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Normalizer;
@@ -47,17 +47,10 @@ final class Uploads {
 
   /** Streams into {@code file}; 413 past {@code maxBytes}. */
   static void copy(InputStream content, Path file, long maxBytes, String name) throws IOException {
-    try (InputStream in = content; OutputStream out = Files.newOutputStream(file)) {
-      byte[] buffer = new byte[65_536];
-      long total = 0;
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        total += n;
-        if (total > maxBytes) {
-          throw tooLarge(name, maxBytes);
-        }
-        out.write(buffer, 0, n);
-      }
+    try {
+      LimitedCopy.copy(content, file, maxBytes);
+    } catch (LimitedCopy.OverLimitException e) {
+      throw tooLarge(name, maxBytes);
     }
   }
 

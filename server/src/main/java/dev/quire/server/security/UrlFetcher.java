@@ -2,12 +2,10 @@ package dev.quire.server.security;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -78,17 +76,10 @@ public final class UrlFetcher {
         throw new FetchException(
             uri + " is " + declared + " bytes, over the limit of " + maxBytes, true);
       }
-      try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(target)) {
-        byte[] buffer = new byte[65_536];
-        long total = 0;
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-          total += n;
-          if (total > maxBytes) {
-            throw new FetchException(uri + " is over the limit of " + maxBytes + " bytes", true);
-          }
-          out.write(buffer, 0, n);
-        }
+      try {
+        LimitedCopy.copy(response.body(), target, maxBytes);
+      } catch (LimitedCopy.OverLimitException e) {
+        throw new FetchException(uri + " is over the limit of " + maxBytes + " bytes", true);
       } catch (IOException e) {
         throw new FetchException("cannot fetch " + uri + ": " + e.getMessage(), false);
       }
