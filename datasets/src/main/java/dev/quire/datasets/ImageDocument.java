@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * An image file read with ImageIO (JDK readers plus TwelveMonkeys for JPEG, TIFF and WebP). A
  * multi-page TIFF is one page per frame; an animated GIF is its first frame. Each page's size is
  * read from its header and checked before any pixel is decoded; big images are decoded subsampled,
- * then downscaled to the page budget.
+ * then downscaled to the page budget. A JPEG is turned upright as its EXIF orientation says.
  */
 final class ImageDocument implements LoadedDocument {
   private static final Logger LOG = LoggerFactory.getLogger(ImageDocument.class);
@@ -27,6 +27,7 @@ final class ImageDocument implements LoadedDocument {
   private final ImageInputStream input;
   private final ImageReader reader;
   private final int pageCount;
+  private final int orientation;
 
   private ImageDocument(
       SourceInfo source,
@@ -34,13 +35,15 @@ final class ImageDocument implements LoadedDocument {
       PageOcr ocr,
       ImageInputStream input,
       ImageReader reader,
-      int pageCount) {
+      int pageCount,
+      int orientation) {
     this.source = source;
     this.config = config;
     this.ocr = ocr;
     this.input = input;
     this.reader = reader;
     this.pageCount = pageCount;
+    this.orientation = orientation;
   }
 
   static ImageDocument open(SourceInfo source, FileType type, ReaderConfig config, PageOcr ocr)
@@ -73,7 +76,8 @@ final class ImageDocument implements LoadedDocument {
             RejectReason.TOO_MANY_PAGES,
             pages + " pages, limit " + config.maxPagesPerDocument());
       }
-      ImageDocument document = new ImageDocument(source, config, ocr, input, reader, pages);
+      int orientation = type == FileType.JPEG ? orientation(file) : ExifOrientation.UPRIGHT;
+      ImageDocument document = new ImageDocument(source, config, ocr, input, reader, pages, orientation);
       if (pages == 1) {
         // A single image too large to read is a rejected file, not a document with a bad page.
         long pixels = document.declaredPixels(0);
@@ -125,7 +129,8 @@ final class ImageDocument implements LoadedDocument {
           PageSizing.subsampling(reader.getWidth(index), reader.getHeight(index), decodeBudget);
       ImageReadParam param = reader.getDefaultReadParam();
       param.setSourceSubsampling(factor, factor, 0, 0);
-      BufferedImage decoded = PageImages.toRgb(reader.read(index, param));
+      BufferedImage decoded =
+          ExifOrientation.upright(PageImages.toRgb(reader.read(index, param)), orientation);
       BufferedImage image = PageImages.fitWithin(decoded, config.targetPixels());
       if (!runOcr) {
         return new Page(number, image, "", TextSource.NONE);
@@ -139,6 +144,16 @@ final class ImageDocument implements LoadedDocument {
     } catch (IOException | RuntimeException e) {
       throw new DocumentRejectedException(
           source.path(), RejectReason.CORRUPT, number, e.toString(), e);
+    }
+  }
+
+  /** A broken EXIF segment costs the turn, not the image: the pixels may still be fine. */
+  private static int orientation(Path file) {
+    try {
+      return ExifOrientation.of(file);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{}: unreadable EXIF orientation ({}); the image is read as stored", file, e.toString());
+      return ExifOrientation.UPRIGHT;
     }
   }
 

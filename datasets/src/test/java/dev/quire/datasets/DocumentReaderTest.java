@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -350,6 +351,50 @@ class DocumentReaderTest {
       assertThat(color.getRed()).isGreaterThan(200);
       assertThat(color.getGreen()).isLessThan(80);
       assertThat(color.getBlue()).isLessThan(80);
+    }
+  }
+
+  /** 60 x 30: red on the left half, blue on the right. */
+  private static BufferedImage redLeftBlueRight() {
+    BufferedImage image = new BufferedImage(60, 30, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setColor(Color.RED);
+    g.fillRect(0, 0, 30, 30);
+    g.setColor(Color.BLUE);
+    g.fillRect(30, 0, 30, 30);
+    g.dispose();
+    return image;
+  }
+
+  @Test
+  void aJpegIsTurnedUprightAsItsExifOrientationSays() throws Exception {
+    // 6: the camera was turned a quarter; shown upright, the stored left edge is the top.
+    Path turned = TestFiles.jpegWithOrientation(dir.resolve("phone.jpg"), redLeftBlueRight(), 6, null);
+    try (LoadedDocument document = reader.open(turned)) {
+      BufferedImage page = document.page(1).image();
+      assertThat(page.getWidth()).isEqualTo(30);
+      assertThat(page.getHeight()).isEqualTo(60);
+      assertClose(new Color(page.getRGB(15, 10)), Color.RED);
+      assertClose(new Color(page.getRGB(15, 50)), Color.BLUE);
+    }
+    // 3: upside down; shown upright, red is on the right.
+    Path upsideDown = TestFiles.jpegWithOrientation(dir.resolve("upside-down.jpg"), redLeftBlueRight(), 3, null);
+    try (LoadedDocument document = reader.open(upsideDown)) {
+      BufferedImage page = document.page(1).image();
+      assertThat(page.getWidth()).isEqualTo(60);
+      assertClose(new Color(page.getRGB(50, 15)), Color.RED);
+      assertClose(new Color(page.getRGB(10, 15)), Color.BLUE);
+    }
+  }
+
+  @Test
+  void aBrokenExifSegmentLeavesTheImageAsStored() throws Exception {
+    byte[] broken = {(byte) 0xFF, (byte) 0xFF, 1, 2, 3}; // an IFD of 65,535 entries, cut short
+    Path jpeg = TestFiles.jpegWithOrientation(dir.resolve("broken-exif.jpg"), redLeftBlueRight(), 0, broken);
+    try (LoadedDocument document = reader.open(jpeg)) {
+      BufferedImage page = document.page(1).image();
+      assertThat(page.getWidth()).isEqualTo(60);
+      assertClose(new Color(page.getRGB(10, 15)), Color.RED);
     }
   }
 

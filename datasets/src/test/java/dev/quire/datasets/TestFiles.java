@@ -191,6 +191,32 @@ final class TestFiles {
     return file;
   }
 
+  /**
+   * A JPEG of {@code image} carrying an EXIF segment (APP1, little-endian TIFF with one IFD entry)
+   * that records {@code orientation}; {@code exifTail} replaces the IFD when given, to make it broken.
+   */
+  static Path jpegWithOrientation(Path file, BufferedImage image, int orientation, byte[] exifTail)
+      throws IOException {
+    ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+    ImageIO.write(image, "jpeg", encoded);
+    byte[] jpeg = encoded.toByteArray();
+    byte[] ifd = exifTail != null ? exifTail : new byte[] {
+      1, 0, // one entry
+      0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte) orientation, 0, 0, 0, // Orientation, SHORT, 1 value
+      0, 0, 0, 0 // no next IFD
+    };
+    byte[] header = {'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 42, 0, 8, 0, 0, 0};
+    int length = 2 + header.length + ifd.length;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, 2); // SOI
+    out.write(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) (length >> 8), (byte) length});
+    out.write(header);
+    out.write(ifd);
+    out.write(jpeg, 2, jpeg.length - 2);
+    Files.write(file, out.toByteArray());
+    return file;
+  }
+
   static Path resource(Path dir, String name) throws IOException {
     try (InputStream in = TestFiles.class.getResourceAsStream(name)) {
       if (in == null) {
