@@ -68,7 +68,7 @@ public final class EvalCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--cache", paramLabel = "DIR",
-      description = "Indexes and generated corpora, kept between runs (default: ~/.cache/quire/eval).")
+      description = "Indexes and generated corpora, kept between runs (default: $XDG_CACHE_HOME/quire/eval, else ~/.cache/quire/eval).")
   Path cache;
 
   @Option(names = "--queries-limit", paramLabel = "N", defaultValue = "0",
@@ -170,7 +170,7 @@ public final class EvalCommand implements Callable<Integer> {
     if (lora != null && model == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--lora " + lora + " needs --model");
     }
-    Path cacheDirectory = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "quire", "eval");
+    Path cacheDirectory = cache != null ? cache : defaultCache(System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home"));
     EvalSettings settings = new EvalSettings(out, cacheDirectory, k, depth, ratios, queriesLimit, warmup, fresh,
         variants, MetricsConfig.DEFAULT);
 
@@ -224,5 +224,11 @@ public final class EvalCommand implements Callable<Integer> {
       t = t.getCause();
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /** {@code $XDG_CACHE_HOME/quire/eval} when that is set, as the XDG base directories say; else under the home. */
+  static Path defaultCache(String xdgCacheHome, String userHome) {
+    Path base = xdgCacheHome != null && !xdgCacheHome.isBlank() ? Path.of(xdgCacheHome) : Path.of(userHome, ".cache");
+    return base.resolve("quire").resolve("eval");
   }
 }

@@ -128,6 +128,13 @@ class EvalCommandTest {
   }
 
   @Test
+  void theCacheFollowsXdgCacheHomeWhenItIsSet() {
+    assertThat(EvalCommand.defaultCache("/var/cache/me", "/home/me")).isEqualTo(Path.of("/var/cache/me/quire/eval"));
+    assertThat(EvalCommand.defaultCache(null, "/home/me")).isEqualTo(Path.of("/home/me/.cache/quire/eval"));
+    assertThat(EvalCommand.defaultCache(" ", "/home/me")).isEqualTo(Path.of("/home/me/.cache/quire/eval"));
+  }
+
+  @Test
   void printsOneComparisonTablePerDatasetAndTheirAverage() {
     assertThat(first.out())
         .contains("docvqa_mini (ViDoRe v1): 4 queries, 7 pages; * = nDCG@5, scores x 100")
