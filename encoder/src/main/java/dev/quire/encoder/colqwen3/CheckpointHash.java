@@ -1,11 +1,11 @@
 package dev.quire.encoder.colqwen3;
 
+import dev.quire.encoder.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -72,10 +72,7 @@ final class CheckpointHash {
 
   private static void store(Path entry, String hex) {
     try {
-      Files.createDirectories(entry.getParent());
-      Path temporary = Files.createTempFile(entry.getParent(), entry.getFileName().toString(), ".part");
-      Files.writeString(temporary, hex + "\n");
-      Files.move(temporary, entry, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.write(entry, out -> out.write((hex + "\n").getBytes(StandardCharsets.US_ASCII)));
     } catch (IOException e) {
       LOG.warn("cannot write the checkpoint hash cache entry {}: {}", entry, e.toString());
     }

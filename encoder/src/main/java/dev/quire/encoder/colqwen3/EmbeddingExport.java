@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.encoder.AtomicFiles;
 import dev.quire.encoder.MultiVector;
 import dev.quire.encoder.safetensors.SafetensorsWriter;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -112,15 +112,7 @@ public final class EmbeddingExport {
           }
         }
       }
-      Path absolute = out.toAbsolutePath();
-      Files.createDirectories(absolute.getParent());
-      Path temporary = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".part");
-      try {
-        json.enable(SerializationFeature.INDENT_OUTPUT).writeValue(temporary.toFile(), root);
-        Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(temporary);
-      }
+      AtomicFiles.write(out, stream -> json.enable(SerializationFeature.INDENT_OUTPUT).writeValue(stream, root));
       return;
     }
     int n = embedded.size();

@@ -3,14 +3,12 @@ package dev.quire.encoder.safetensors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.encoder.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -101,21 +99,12 @@ public final class SafetensorsWriter {
     Arrays.fill(headerBytes, (byte) ' ');
     System.arraycopy(text, 0, headerBytes, 0, text.length);
 
-    Path absolute = path.toAbsolutePath();
-    Path parent = absolute.getParent();
-    Files.createDirectories(parent);
-    Path temporary = Files.createTempFile(parent, absolute.getFileName().toString(), ".part");
-    try {
-      try (OutputStream out = Files.newOutputStream(temporary)) {
-        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
-        out.write(headerBytes);
-        for (Entry e : entries) {
-          out.write(e.bytes);
-        }
+    AtomicFiles.write(path, out -> {
+      out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+      out.write(headerBytes);
+      for (Entry e : entries) {
+        out.write(e.bytes);
       }
-      Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    });
   }
 }
