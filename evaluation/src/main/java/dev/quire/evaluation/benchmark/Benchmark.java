@@ -10,6 +10,7 @@ import dev.quire.indexing.IndexReport;
 import dev.quire.retrieval.SearchHit;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What an evaluation runs on: pages to index, queries to ask, and which pages answer them. A ViDoRe
@@ -52,6 +53,11 @@ public interface Benchmark extends AutoCloseable {
 
   /** The id the qrels use for the page a search hit points at. */
   String pageId(SearchHit hit);
+
+  /** The committed {@link Expectations} this benchmark has; none by default. */
+  default Optional<Expectations.Committed> expectations() {
+    return Optional.empty();
+  }
 
   /** Releases what reading pages needs (an OCR engine); nothing by default. */
   @Override

@@ -21,6 +21,7 @@ import dev.quire.retrieval.SearchRequest;
 import dev.quire.retrieval.SearchResults;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,10 +54,12 @@ public final class BenchmarkRunner {
   private final Optional<ModelInfo> model;
   private final EvalListener listener;
   private final Metrics metrics;
+  private final List<Variant> variants;
 
   /**
    * @param encoder the model, or null for BM25 alone; the runner does not close it
    * @param model what the encoder was loaded from, for the report (null without a model)
+   * @throws IllegalArgumentException if {@link EvalSettings#variants()} names a variant this run does not have
    */
   public BenchmarkRunner(EvalSettings settings, MultiVectorEncoder encoder, ModelInfo model, EvalListener listener) {
     if ((encoder == null) != (model == null)) {
@@ -67,11 +70,12 @@ public final class BenchmarkRunner {
     this.model = Optional.ofNullable(model);
     this.listener = listener;
     this.metrics = new Metrics(settings.metrics());
+    this.variants = variants(settings, encoder != null);
   }
 
-  /** The variants this run compares: the ablations, filtered by {@link EvalSettings#variants()}. */
-  public List<Variant> variants() {
-    List<Variant> all = Variant.ablations(settings.k(), settings.depth(), settings.ratios(), encoder != null);
+  /** The variants a run compares: the ablations, filtered by {@link EvalSettings#variants()}. */
+  private static List<Variant> variants(EvalSettings settings, boolean model) {
+    List<Variant> all = Variant.ablations(settings.k(), settings.depth(), settings.ratios(), model);
     if (settings.variants().isEmpty()) {
       return all;
     }
@@ -79,7 +83,7 @@ public final class BenchmarkRunner {
     for (String wanted : settings.variants()) {
       if (!known.contains(wanted)) {
         throw new IllegalArgumentException("unknown variant \"" + wanted + "\"; this run has " + known
-            + (encoder == null ? " (the others need --model)" : ""));
+            + (model ? "" : " (the others need --model)"));
       }
     }
     return all.stream().filter(v -> settings.variants().contains(v.name())).toList();
@@ -89,7 +93,6 @@ public final class BenchmarkRunner {
   public EvalReport run(List<Benchmark> benchmarks, String command) throws IOException {
     Instant started = Instant.now();
     long start = System.nanoTime();
-    List<Variant> variants = variants();
     Set<String> names = new HashSet<>();
     List<DatasetResult> results = new ArrayList<>();
     for (Benchmark benchmark : benchmarks) {
@@ -97,13 +100,13 @@ public final class BenchmarkRunner {
         throw new IllegalArgumentException("two benchmarks are named \"" + benchmark.name()
             + "\"; their run files would collide (" + benchmark.source() + ")");
       }
-      results.add(run(benchmark, variants));
+      results.add(run(benchmark));
     }
     return new EvalReport(command, started, (System.nanoTime() - start) / 1e9, RunEnvironment.describe(), model,
         settings, results, List.of());
   }
 
-  private DatasetResult run(Benchmark benchmark, List<Variant> variants) throws IOException {
+  private DatasetResult run(Benchmark benchmark) throws IOException {
     List<String> notes = new ArrayList<>();
     String modelKey = model.map(m -> stampKey(m.info())).orElse("no model");
     String key = shortHash(benchmark.indexKey() + "\n" + modelKey);
@@ -113,13 +116,13 @@ public final class BenchmarkRunner {
     // One opening of the index for indexing and every variant: BM25 alone is the empty scorer chain.
     try (Quire quire = Quire.open(config, encoder)) {
       DatasetResult.IndexSummary index = index(benchmark, quire, notes);
-      return evaluate(benchmark, quire, key, index, variants, notes);
+      return evaluate(benchmark, quire, key, index, notes);
     }
   }
 
   /** Searches the queries under every variant, resuming from the journal, and scores the runs. */
   private DatasetResult evaluate(Benchmark benchmark, Quire quire, String key, DatasetResult.IndexSummary index,
-      List<Variant> variants, List<String> notes) throws IOException {
+      List<String> notes) throws IOException {
     List<EvalQuery> queries = benchmark.queries();
     if (settings.queriesLimit() > 0 && queries.size() > settings.queriesLimit()) {
       queries = queries.subList(0, settings.queriesLimit());
@@ -131,7 +134,8 @@ public final class BenchmarkRunner {
     Qrels qrels = benchmark.qrels();
     Path runs = settings.outputDirectory().resolve("runs").resolve(benchmark.name());
     Files.createDirectories(runs);
-    Path qrelsFile = writeQrels(qrels, runs);
+    Path qrelsFile = writeTrecOrJson(runs, "qrels", out -> TrecQrelsFormat.write(qrels, out),
+        file -> BeirJsonFormat.writeQrels(qrels, file));
 
     Path journalFile = settings.outputDirectory().resolve("journal").resolve(benchmark.name() + "-" + key + ".jsonl");
     if (settings.fresh()) {
@@ -169,7 +173,7 @@ public final class BenchmarkRunner {
         ? Optional.empty()
         : Optional.of(Latency.of(encodeMillis.values().stream().mapToDouble(Double::doubleValue).toArray()));
     return new DatasetResult(benchmark.name(), benchmark.kind(), benchmark.source(), benchmark.pageText(),
-        benchmark.primaryMetric(), queries.size(), index, encode, variantResults, expectationsOf(benchmark),
+        benchmark.primaryMetric(), queries.size(), index, encode, variantResults, benchmark.expectations(),
         qrelsFile, notes);
   }
 
@@ -283,40 +287,31 @@ public final class BenchmarkRunner {
       throw new IOException(benchmark.name() + ": " + e.getMessage(), e);
     }
     return new VariantResult(variant, evaluation, evaluation.mean(benchmark.primaryMetric()),
-        Latency.of(searchMillis), variant.bytesPerPage(stats), searched.resumed(), writeRun(built, runs, variant));
+        Latency.of(searchMillis), variant.bytesPerPage(stats), searched.resumed(),
+        writeTrecOrJson(runs, variant.name(), out -> TrecRunFormat.write(built, out, "quire-" + variant.name()),
+            file -> BeirJsonFormat.writeRun(built, file)));
   }
 
-  private static Optional<String> expectationsOf(Benchmark benchmark) {
-    return benchmark instanceof SyntheticBenchmark synthetic && synthetic.hasDefaultSettings()
-        ? Optional.of("synthetic")
-        : Optional.empty();
+  /** Writes one format of run or qrels file to its target. */
+  private interface FileFormat<T> {
+    void write(T target) throws IOException;
   }
 
-  /** TREC qrels; BEIR JSON when an id has whitespace, which TREC files cannot hold. */
-  private static Path writeQrels(Qrels qrels, Path folder) throws IOException {
+  /**
+   * {@code <stem>.trec}; {@code <stem>.json} (BEIR) when an id has whitespace, which TREC files
+   * cannot hold. The TREC text is built in memory first, so a refused id leaves no partial file.
+   */
+  private static Path writeTrecOrJson(Path folder, String stem, FileFormat<Writer> trec, FileFormat<Path> json)
+      throws IOException {
     StringWriter text = new StringWriter();
     try {
-      TrecQrelsFormat.write(qrels, text);
+      trec.write(text);
     } catch (IllegalArgumentException e) {
-      Path json = folder.resolve("qrels.json");
-      BeirJsonFormat.writeQrels(qrels, json);
-      return json;
+      Path file = folder.resolve(stem + ".json");
+      json.write(file);
+      return file;
     }
-    Path file = folder.resolve("qrels.trec");
-    Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
-    return file;
-  }
-
-  private static Path writeRun(Run run, Path folder, Variant variant) throws IOException {
-    StringWriter text = new StringWriter();
-    try {
-      TrecRunFormat.write(run, text, "quire-" + variant.name());
-    } catch (IllegalArgumentException e) {
-      Path json = folder.resolve(variant.name() + ".json");
-      BeirJsonFormat.writeRun(run, json);
-      return json;
-    }
-    Path file = folder.resolve(variant.name() + ".trec");
+    Path file = folder.resolve(stem + ".trec");
     Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
     return file;
   }

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param index the index searched and what building it did
  * @param encode query encoding latency (empty without a model)
  * @param variants in run order
- * @param expectations the name of the committed expectations that apply to this run, if any
+ * @param expectations the committed expectations of the benchmark, if any
  * @param qrelsFile the judgments as a TREC qrels file beside the run files
  * @param notes what the reader should know
  */
@@ -32,7 +32,7 @@ public record DatasetResult(
     IndexSummary index,
     Optional<Latency> encode,
     List<VariantResult> variants,
-    Optional<String> expectations,
+    Optional<Expectations.Committed> expectations,
     Path qrelsFile,
     List<String> notes) {
 

@@ -29,16 +29,27 @@ public final class Expectations {
 
   private Expectations() {}
 
+  /**
+   * The committed expectations of a benchmark.
+   *
+   * @param name the resource's name, e.g. {@code synthetic}
+   * @param otherSettings why the run is not checked against them, when its settings are not the ones
+   *     they were recorded with
+   */
+  public record Committed(String name, Optional<String> otherSettings) {}
+
   /** Checks every dataset of the report that has committed expectations. */
   public static List<ExpectationCheck> check(EvalReport report) {
     List<ExpectationCheck> checks = new ArrayList<>();
     for (DatasetResult dataset : report.datasets()) {
-      if (dataset.expectations().isPresent()) {
-        checks.addAll(check(dataset, report.settings(), load(dataset.expectations().get())));
-      } else if (dataset.kind().equals("builtin synthetic")) {
-        checks.add(skip(dataset.name(), "expectations",
-            "committed for " + SyntheticBenchmark.DEFAULT_DOCUMENTS + " documents, seed "
-                + SyntheticBenchmark.DEFAULT_SEED + " and no OCR only"));
+      if (dataset.expectations().isEmpty()) {
+        continue;
+      }
+      Committed committed = dataset.expectations().get();
+      if (committed.otherSettings().isPresent()) {
+        checks.add(skip(dataset.name(), "expectations", committed.otherSettings().get()));
+      } else {
+        checks.addAll(check(dataset, report.settings(), load(committed.name())));
       }
     }
     return checks;

@@ -36,6 +36,10 @@ public final class SyntheticBenchmark implements Benchmark {
 
   public static final long DEFAULT_SEED = 42;
 
+  /** Why a run with other settings is not checked against the committed expectations. */
+  static final String OTHER_SETTINGS = "committed for " + DEFAULT_DOCUMENTS + " documents, seed " + DEFAULT_SEED
+      + " and no OCR only";
+
   private final Path corpus;
   private final int documents;
   private final long seed;
@@ -73,6 +77,12 @@ public final class SyntheticBenchmark implements Benchmark {
   @Override
   public String name() {
     return "synthetic";
+  }
+
+  @Override
+  public Optional<Expectations.Committed> expectations() {
+    return Optional.of(new Expectations.Committed("synthetic",
+        hasDefaultSettings() ? Optional.empty() : Optional.of(OTHER_SETTINGS)));
   }
 
   @Override

@@ -5,21 +5,21 @@ import dev.quire.retrieval.FirstStage;
 import dev.quire.retrieval.Scorer;
 import dev.quire.retrieval.SearchConfig;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * One way of searching that an evaluation compares: a search configuration, how many results it
- * returns, and which stores it reads (for the index size it costs).
+ * One way of searching that an evaluation compares: a search configuration and how many results it
+ * returns.
  *
  * @param name short and unique, e.g. {@code hamming} or {@code phased-20}; names the run file
  * @param description what it does, for the report
  * @param search the engine configuration; an empty scorer chain is BM25 alone
  * @param k results per query
- * @param stores what a search reads, for its bytes per page
  */
-public record Variant(String name, String description, SearchConfig search, int k, List<Store> stores) {
+public record Variant(String name, String description, SearchConfig search, int k) {
 
   /** The parts of an index a variant needs. */
   public enum Store {
@@ -43,7 +43,6 @@ public record Variant(String name, String description, SearchConfig search, int 
     if (k < 1) {
       throw new IllegalArgumentException("k must be positive, got " + k);
     }
-    stores = List.copyOf(stores);
   }
 
   /**
@@ -61,31 +60,29 @@ public record Variant(String name, String description, SearchConfig search, int 
   public static List<Variant> ablations(int k, int depth, List<Double> ratios, boolean model) {
     SearchConfig base = SearchConfig.defaults();
     List<Variant> variants = new ArrayList<>();
-    variants.add(new Variant("bm25", "BM25 over the page text", base.withScorers(List.of()).withDepth(k), k,
-        List.of(Store.TEXT_INDEX)));
+    variants.add(new Variant("bm25", "BM25 over the page text", base.withScorers(List.of()).withDepth(k), k));
     if (!model) {
       return variants;
     }
     SearchConfig exhaustive = base.withFirstStage(FirstStage.EXHAUSTIVE).withDepth(depth).withPrefilterRatio(1);
     variants.add(new Variant("float", "every page: float query x half-precision page MaxSim",
-        exhaustive.withScorers(List.of(Scorer.HALF)), k, List.of(Store.HALF_VECTORS)));
+        exhaustive.withScorers(List.of(Scorer.HALF)), k));
     variants.add(new Variant("hamming", "every page: binary query x binary page (1/(1+Hamming) MaxSim)",
-        exhaustive.withScorers(List.of(Scorer.HAMMING)), k, List.of(Store.BINARY_CODES)));
+        exhaustive.withScorers(List.of(Scorer.HAMMING)), k));
     variants.add(new Variant("asymmetric", "every page: float query x binary page (+1/-1) MaxSim",
-        exhaustive.withScorers(List.of(Scorer.ASYMMETRIC)), k, List.of(Store.BINARY_CODES)));
+        exhaustive.withScorers(List.of(Scorer.ASYMMETRIC)), k));
     for (double ratio : ratios) {
       SearchConfig phased = exhaustive.withScorers(List.of(Scorer.HAMMING, Scorer.HALF)).withPrefilterRatio(ratio);
       int rerank = rerankCount(phased);
       variants.add(new Variant("phased-" + rerank, String.format(Locale.ROOT,
               "every page by Hamming; the best %d (depth %d x ratio %s) reordered by float MaxSim, the rest"
                   + " following in Hamming order", rerank, depth, ratio),
-          phased, k, List.of(Store.BINARY_CODES, Store.HALF_VECTORS)));
+          phased, k));
     }
     String hybrid = String.format(Locale.ROOT, "the engine's default: BM25's top %d by Hamming; the best %d (ratio %s)"
         + " reordered by float MaxSim, the rest following in Hamming order", base.depth(), rerankCount(base),
         base.prefilterRatio());
-    variants.add(new Variant("hybrid", hybrid, base, k,
-        List.of(Store.TEXT_INDEX, Store.BINARY_CODES, Store.HALF_VECTORS)));
+    variants.add(new Variant("hybrid", hybrid, base, k));
     return variants;
   }
 
@@ -106,7 +103,10 @@ public record Variant(String name, String description, SearchConfig search, int 
         + " rrf=" + search.rrfK() + " k=" + k + (search.scorers().size() > 1 ? " rerank=" + rerankCount(search) : "");
   }
 
-  /** The pages the last stage of a phased chain reorders, as the engine computes them. */
+  /**
+   * The pages the last stage of a phased chain reorders, as the engine computes them (its Searcher
+   * keeps this count private, so it is repeated here).
+   */
   static int rerankCount(SearchConfig config) {
     return (int) Math.ceil(config.depth() * config.prefilterRatio());
   }
@@ -126,10 +126,28 @@ public record Variant(String name, String description, SearchConfig search, int 
     return search.firstStage() == FirstStage.EXHAUSTIVE ? chain : search.firstStage().label() + " > " + chain;
   }
 
+  /**
+   * What a search reads, for its bytes per page: the text index unless every page is ranked by
+   * embeddings alone, and the codes each scorer reads.
+   */
+  public List<Store> stores() {
+    EnumSet<Store> stores = EnumSet.noneOf(Store.class);
+    if (search.firstStage() != FirstStage.EXHAUSTIVE) {
+      stores.add(Store.TEXT_INDEX);
+    }
+    for (Scorer scorer : search.scorers()) {
+      stores.add(switch (scorer) {
+        case HAMMING, ASYMMETRIC -> Store.BINARY_CODES;
+        case HALF -> Store.HALF_VECTORS;
+      });
+    }
+    return List.copyOf(stores);
+  }
+
   /** Bytes per page of the stores this variant reads. */
   public double bytesPerPage(IndexStats stats) {
     double bytes = 0;
-    for (Store store : stores) {
+    for (Store store : stores()) {
       bytes += store.bytesPerPage(stats);
     }
     return bytes;

@@ -179,8 +179,8 @@ public final class EvalCommand implements Callable<Integer> {
         MultiVectorEncoder encoder = model == null ? null : loader.load(model, lora)) {
       ModelInfo modelInfo = encoder == null ? null
           : new ModelInfo(model, Optional.ofNullable(lora), encoder.info());
+      // Unknown variant names fail here, before any indexing.
       BenchmarkRunner runner = new BenchmarkRunner(settings, encoder, modelInfo, progress);
-      runner.variants(); // unknown variant names fail here, before any indexing
       for (String builtin : builtins) {
         progress.message("Preparing the built-in " + builtin + " corpus under " + cacheDirectory.resolve("corpora"));
         benchmarks.add(SyntheticBenchmark.prepare(cacheDirectory.resolve("corpora"), documents, seed, ocr));

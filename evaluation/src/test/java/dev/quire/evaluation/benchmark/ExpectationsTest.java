@@ -25,9 +25,11 @@ class ExpectationsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final EvalSettings SETTINGS = EvalSettings.defaults(Path.of("out"), Path.of("cache"));
+  private static final Optional<Expectations.Committed> COMMITTED =
+      Optional.of(new Expectations.Committed("x", Optional.empty()));
 
   /** Two queries, one found first, one not found: nDCG@10 = 0.5, Recall@100 = 0.5. */
-  private static DatasetResult result(Optional<String> expectations) {
+  private static DatasetResult result(Optional<Expectations.Committed> expectations) {
     Qrels qrels = Qrels.builder().add("q1", "p1", 1).add("q2", "p2", 1).build();
     Run run = Run.builder().add("q1", "p1", 2.0).add("q1", "p3", 1.0).add("q2", "p3", 1.0).build();
     Evaluation evaluation = new Metrics(MetricsConfig.DEFAULT).evaluate(qrels, run);
@@ -49,7 +51,7 @@ class ExpectationsTest {
 
   @Test
   void eachNumberGetsOneOkOrFailLine() throws IOException {
-    List<ExpectationCheck> checks = Expectations.check(result(Optional.of("x")), SETTINGS,
+    List<ExpectationCheck> checks = Expectations.check(result(COMMITTED), SETTINGS,
         expected("{\"bm25\": {\"ndcg_at_10\": 0.5, \"recall_at_100\": 0.5000001}, \"hamming\": {\"ndcg_at_10\": 0.7}}", 4));
     assertThat(checks).extracting(ExpectationCheck::line).containsExactly(
         "[FAIL] synthetic pages: expected 4, got 3 (index statistics must match exactly)",
@@ -63,13 +65,14 @@ class ExpectationsTest {
   void aRunWithOtherSettingsIsSkippedNotFailed() throws IOException {
     EvalSettings limited = new EvalSettings(Path.of("out"), Path.of("cache"), 100, 100, List.of(), 10, 0, false,
         List.of(), MetricsConfig.DEFAULT);
-    assertThat(Expectations.check(result(Optional.of("x")), limited, expected("{}", 3)))
+    assertThat(Expectations.check(result(COMMITTED), limited, expected("{}", 3)))
         .extracting(ExpectationCheck::line)
         .containsExactly("[SKIP] synthetic expectations: they hold for k=100 and every query, this run has k=100"
             + " and --queries-limit 10");
 
     EvalReport report = new EvalReport("quire eval", Instant.EPOCH, 1, Map.of(), Optional.empty(), SETTINGS,
-        List.of(result(Optional.empty())), List.of());
+        List.of(result(Optional.of(new Expectations.Committed("synthetic",
+            Optional.of(SyntheticBenchmark.OTHER_SETTINGS))))), List.of());
     assertThat(Expectations.check(report)).extracting(ExpectationCheck::line).containsExactly(
         "[SKIP] synthetic expectations: committed for 40 documents, seed 42 and no OCR only");
     assertThat(report.withChecks(Expectations.check(report)).expectationsMet()).isTrue();

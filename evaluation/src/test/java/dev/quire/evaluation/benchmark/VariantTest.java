@@ -3,6 +3,7 @@ package dev.quire.evaluation.benchmark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quire.evaluation.benchmark.Variant.Store;
 import dev.quire.retrieval.FirstStage;
 import dev.quire.retrieval.Scorer;
 import dev.quire.retrieval.SearchConfig;
@@ -19,6 +20,11 @@ class VariantTest {
     assertThat(variants).extracting(Variant::representation).containsExactly(
         "text", "float x half", "binary x binary", "float x binary", "hamming > float x half",
         "hamming > float x half", "hamming > float x half", "bm25 > hamming > float x half");
+    assertThat(variants).extracting(Variant::stores).containsExactly(
+        List.of(Store.TEXT_INDEX), List.of(Store.HALF_VECTORS), List.of(Store.BINARY_CODES),
+        List.of(Store.BINARY_CODES), List.of(Store.BINARY_CODES, Store.HALF_VECTORS),
+        List.of(Store.BINARY_CODES, Store.HALF_VECTORS), List.of(Store.BINARY_CODES, Store.HALF_VECTORS),
+        List.of(Store.TEXT_INDEX, Store.BINARY_CODES, Store.HALF_VECTORS));
     Variant phased20 = variants.get(5);
     assertThat(phased20.search().firstStage()).isEqualTo(FirstStage.EXHAUSTIVE);
     assertThat(phased20.search().scorers()).containsExactly(Scorer.HAMMING, Scorer.HALF);
@@ -44,7 +50,7 @@ class VariantTest {
 
   @Test
   void namesMustBeUsableAsFileNames() {
-    assertThatThrownBy(() -> new Variant("../x", "", SearchConfig.defaults(), 10, List.of()))
+    assertThatThrownBy(() -> new Variant("../x", "", SearchConfig.defaults(), 10))
         .hasMessageContaining("../x");
   }
 }

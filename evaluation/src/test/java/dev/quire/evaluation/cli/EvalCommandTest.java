@@ -1,5 +1,6 @@
 package dev.quire.evaluation.cli;
 
+import static dev.quire.evaluation.vidore.ParquetFixtures.writeTable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -36,14 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -470,23 +464,6 @@ class EvalCommandTest {
         .contains("1 pages could not be indexed; the first: " + dataset.toAbsolutePath().normalize().resolve("1")
             + " page 1: CORRUPT");
     assertThat(variant(broken, "bm25").get("primary").asDouble()).isEqualTo(1.0);
-  }
-
-  private interface RowFiller {
-    void fill(Group row);
-  }
-
-  private static void writeTable(Path folder, String schema, List<RowFiller> rows) throws IOException {
-    MessageType type = MessageTypeParser.parseMessageType(schema);
-    Path file = Files.createDirectories(folder).resolve("test-00000-of-00001.parquet");
-    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(type).build()) {
-      SimpleGroupFactory factory = new SimpleGroupFactory(type);
-      for (RowFiller filler : rows) {
-        Group row = factory.newGroup();
-        filler.fill(row);
-        writer.write(row);
-      }
-    }
   }
 
   /** Scores every page for every query from the encoder's own float vectors with {@link ReferenceMaxSim}. */

@@ -1,5 +1,6 @@
 package dev.quire.evaluation.vidore;
 
+import static dev.quire.evaluation.vidore.ParquetFixtures.writeTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -86,27 +87,10 @@ class LargeCorpusStreamingTest {
         writer.write(row);
       }
     }
-    writeSmall(dir.resolve("queries"), "message schema { optional int64 query_id; optional binary query (STRING); }",
+    writeTable(dir.resolve("queries"), "message schema { optional int64 query_id; optional binary query (STRING); }",
         List.of(rowsOf -> rowsOf.append("query_id", 0L).append("query", "q")));
-    writeSmall(dir.resolve("qrels"),
+    writeTable(dir.resolve("qrels"),
         "message schema { optional int64 query_id; optional int64 corpus_id; optional int64 score; }",
         List.of(rowsOf -> rowsOf.append("query_id", 0L).append("corpus_id", 3L).append("score", 1L)));
-  }
-
-  private interface RowFiller {
-    void fill(Group row);
-  }
-
-  private static void writeSmall(Path folder, String schema, List<RowFiller> rows) throws IOException {
-    MessageType type = MessageTypeParser.parseMessageType(schema);
-    Path file = Files.createDirectories(folder).resolve("test-00000-of-00001.parquet");
-    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(type).build()) {
-      SimpleGroupFactory factory = new SimpleGroupFactory(type);
-      for (RowFiller filler : rows) {
-        Group row = factory.newGroup();
-        filler.fill(row);
-        writer.write(row);
-      }
-    }
   }
 }
