@@ -64,6 +64,14 @@ public record SearchConfig(
     return out;
   }
 
+  /**
+   * Pages each intermediate stage of the scorer chain passes on to the next, the best {@code
+   * ceil(depth x prefilterRatio)} of those it scored.
+   */
+  public int passedOn() {
+    return (int) Math.ceil(depth * prefilterRatio);
+  }
+
   public SearchConfig withFirstStage(FirstStage stage) {
     return new SearchConfig(stage, depth, scorers, prefilterRatio, rrfK);
   }

@@ -198,7 +198,7 @@ public final class Searcher {
       long[] candidates,
       List<SearchStats.Stage> stages) {
     MaxSimScorer scorer = scorers.get();
-    int passOn = (int) Math.ceil(config.depth() * config.prefilterRatio());
+    int passOn = config.passedOn();
     long[] ids = candidates;
     float[] scores = new float[ids.length];
     List<List<Ranked>> heldBack = new ArrayList<>();

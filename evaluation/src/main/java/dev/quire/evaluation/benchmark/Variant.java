@@ -73,14 +73,14 @@ public record Variant(String name, String description, SearchConfig search, int 
         exhaustive.withScorers(List.of(Scorer.ASYMMETRIC)), k));
     for (double ratio : ratios) {
       SearchConfig phased = exhaustive.withScorers(List.of(Scorer.HAMMING, Scorer.HALF)).withPrefilterRatio(ratio);
-      int rerank = rerankCount(phased);
+      int rerank = phased.passedOn();
       variants.add(new Variant("phased-" + rerank, String.format(Locale.ROOT,
               "every page by Hamming; the best %d (depth %d x ratio %s) reordered by float MaxSim, the rest"
                   + " following in Hamming order", rerank, depth, ratio),
           phased, k));
     }
     String hybrid = String.format(Locale.ROOT, "the engine's default: BM25's top %d by Hamming; the best %d (ratio %s)"
-        + " reordered by float MaxSim, the rest following in Hamming order", base.depth(), rerankCount(base),
+        + " reordered by float MaxSim, the rest following in Hamming order", base.depth(), base.passedOn(),
         base.prefilterRatio());
     variants.add(new Variant("hybrid", hybrid, base, k));
     return variants;
@@ -100,15 +100,7 @@ public record Variant(String name, String description, SearchConfig search, int 
   public String signature() {
     String chain = usesModel() ? search.scorers().stream().map(Scorer::label).collect(Collectors.joining(",")) : "none";
     return search.firstStage().label() + " " + chain + " depth=" + search.depth() + " ratio=" + search.prefilterRatio()
-        + " rrf=" + search.rrfK() + " k=" + k + (search.scorers().size() > 1 ? " rerank=" + rerankCount(search) : "");
-  }
-
-  /**
-   * The pages the last stage of a phased chain reorders, as the engine computes them (its Searcher
-   * keeps this count private, so it is repeated here).
-   */
-  static int rerankCount(SearchConfig config) {
-    return (int) Math.ceil(config.depth() * config.prefilterRatio());
+        + " rrf=" + search.rrfK() + " k=" + k + (search.scorers().size() > 1 ? " rerank=" + search.passedOn() : "");
   }
 
   /** The query x page representation, e.g. {@code float x half}, for the comparison table. */
