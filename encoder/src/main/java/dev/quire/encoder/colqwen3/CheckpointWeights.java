@@ -60,8 +60,9 @@ final class CheckpointWeights implements AutoCloseable {
     return List.of(single);
   }
 
-  static CheckpointWeights open(Path folder) throws IOException {
-    return open(weightFiles(folder), CheckpointWeights::canonicalName);
+  /** Opens a checkpoint's {@link #weightFiles} under {@link #canonicalName}s. */
+  static CheckpointWeights open(List<Path> weightFiles) throws IOException {
+    return open(weightFiles, CheckpointWeights::canonicalName);
   }
 
   static CheckpointWeights open(List<Path> paths, Function<String, String> naming)

@@ -71,11 +71,12 @@ public final class ColQwen3Encoder implements MultiVectorEncoder {
     if (options.maxVisualTokens() > 0) {
       processorConfig = processorConfig.withMaxVisualTokens(options.maxVisualTokens());
     }
-    String hash = CheckpointHash.of(CheckpointWeights.weightFiles(checkpoint),
+    List<Path> weightFiles = CheckpointWeights.weightFiles(checkpoint);
+    String hash = CheckpointHash.of(weightFiles,
         lora == null ? List.of() : List.of(LoraAdapter.weightFile(lora)), options.hashCache());
     PromptTokenizer tokenizer = PromptTokenizer.open(checkpoint, config);
     try {
-      ColQwen3Model model = ColQwen3Model.load(checkpoint, lora, options.mergeLora(),
+      ColQwen3Model model = ColQwen3Model.load(config, weightFiles, lora, options.mergeLora(),
           TorchRuntime.device(options), TorchRuntime.dtype(options));
       String name = folderName(checkpoint) + (lora == null ? "" : "+" + folderName(lora));
       EncoderInfo info = new EncoderInfo(name, hash, model.dimension());
@@ -125,15 +126,6 @@ public final class ColQwen3Encoder implements MultiVectorEncoder {
     });
   }
 
-  /** One unit vector per query: its last token's (the last augmentation token). */
-  public List<float[]> pooledQueries(List<String> queries) {
-    List<float[]> pooled = new ArrayList<>();
-    for (MultiVector vectors : encodeQueries(queries)) {
-      pooled.add(pooledQuery(vectors));
-    }
-    return pooled;
-  }
-
   @Override
   public synchronized List<String> queryTokenTexts(String query) {
     return tokenizer.queryTokenTexts(query, options.queryPrefix());
@@ -143,11 +135,6 @@ public final class ColQwen3Encoder implements MultiVectorEncoder {
   @Override
   public float[] pooledQuery(MultiVector query) {
     return query.token(query.tokens() - 1);
-  }
-
-  /** One unit vector per page: the mean of its token vectors, normalised. */
-  public List<float[]> pooledPages(List<BufferedImage> pages) {
-    return encodePages(pages).stream().map(MultiVector::meanPooled).toList();
   }
 
   /**
@@ -172,9 +159,7 @@ public final class ColQwen3Encoder implements MultiVectorEncoder {
       List<float[]> vectors = model.forward(batch, Trace.NONE);
       for (int i = 0; i < batch.size(); i++) {
         ColQwen3Model.Sequence s = batch.get(i);
-        int[] grid = s.image() == null ? null
-            : new int[] {s.image().gridT(), s.image().gridH(), s.image().gridW()};
-        out.add(new EmbeddedInput(s.ids(), grid,
+        out.add(new EmbeddedInput(s.ids(), s.image() == null ? null : s.image().grid(),
             new MultiVector(s.ids().length, model.dimension(), vectors.get(i))));
       }
     }

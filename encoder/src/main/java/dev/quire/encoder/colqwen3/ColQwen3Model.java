@@ -59,14 +59,14 @@ final class ColQwen3Model implements AutoCloseable {
   }
 
   /**
-   * Loads a checkpoint folder (and a PEFT adapter folder, or null) onto {@code device} in
-   * {@code dtype}; {@code mergeLora} folds the adapter into the weights, otherwise it stays a
-   * separate low-rank path.
+   * Loads a checkpoint (its config and {@linkplain CheckpointWeights#weightFiles weight files},
+   * which the caller has already read for other uses) and a PEFT adapter folder, or null, onto
+   * {@code device} in {@code dtype}; {@code mergeLora} folds the adapter into the weights,
+   * otherwise it stays a separate low-rank path.
    */
-  static ColQwen3Model load(Path folder, Path loraFolder, boolean mergeLora, Device device,
-      DataType dtype) throws IOException {
-    ModelConfig config = ModelConfig.read(folder);
-    CheckpointWeights checkpoint = CheckpointWeights.open(folder);
+  static ColQwen3Model load(ModelConfig config, List<Path> weightFiles, Path loraFolder,
+      boolean mergeLora, Device device, DataType dtype) throws IOException {
+    CheckpointWeights checkpoint = CheckpointWeights.open(weightFiles);
     LoraAdapter adapter = null;
     NDManager manager = null;
     try {
@@ -83,10 +83,6 @@ final class ColQwen3Model implements AutoCloseable {
       checkpoint.close();
       throw e;
     }
-  }
-
-  ModelConfig config() {
-    return config;
   }
 
   int dimension() {
@@ -113,8 +109,7 @@ final class ColQwen3Model implements AutoCloseable {
       int merge = config.vision().mergeSize();
       for (int i = 0; i < sequences.size(); i++) {
         Sequence s = sequences.get(i);
-        int[][] grids = s.image() == null ? new int[0][]
-            : new int[][] {{s.image().gridT(), s.image().gridH(), s.image().gridW()}};
+        int[][] grids = s.image() == null ? new int[0][] : new int[][] {s.image().grid()};
         if (s.image() != null) {
           images.add(s.image());
         }

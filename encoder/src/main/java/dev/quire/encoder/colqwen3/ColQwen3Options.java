@@ -46,7 +46,13 @@ public record ColQwen3Options(Device device, Precision precision, int threads, S
       throw new IllegalArgumentException("batch sizes must be positive, got pages "
           + pageBatchSize + " and queries " + queryBatchSize);
     }
-    if (precision == Precision.FLOAT16 && device == Device.CPU) {
+    // AUTO is checked once resolved, when the encoder opens (TorchRuntime.device)
+    checkPrecisionFits(precision, device != Device.CPU);
+  }
+
+  /** Refuses float16 off CUDA. */
+  static void checkPrecisionFits(Precision precision, boolean onGpu) {
+    if (precision == Precision.FLOAT16 && !onGpu) {
       throw new IllegalArgumentException(
           "float16 runs only on CUDA: libtorch computes half precision on the CPU at about"
               + " 1 GFLOP/s; use float32 on the CPU");

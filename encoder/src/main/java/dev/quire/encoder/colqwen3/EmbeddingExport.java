@@ -97,10 +97,11 @@ public final class EmbeddingExport {
         for (int id : e.tokenIds()) {
           ids.add(id);
         }
-        if (e.imageGrid() != null) {
-          ArrayNode grid = item.putArray("image_grid_thw");
-          for (int g : e.imageGrid()) {
-            grid.add(g);
+        int[] grid = e.imageGrid();
+        if (grid != null) {
+          ArrayNode thw = item.putArray("image_grid_thw");
+          for (int g : grid) {
+            thw.add(g);
           }
         }
         ArrayNode rows = item.putArray("embeddings");
@@ -132,9 +133,10 @@ public final class EmbeddingExport {
         mask[i * length + pad + t] = 1;
       }
       System.arraycopy(e.vectors().values(), 0, vectors, (i * length + pad) * dim, tokens.length * dim);
-      if (e.imageGrid() != null) {
+      int[] grid = e.imageGrid(); // a copy per call
+      if (grid != null) {
         for (int g = 0; g < 3; g++) {
-          grids[i * 3 + g] = e.imageGrid()[g];
+          grids[i * 3 + g] = grid[g];
         }
       }
     }

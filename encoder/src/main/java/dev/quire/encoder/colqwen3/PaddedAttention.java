@@ -30,6 +30,7 @@ final class PaddedAttention {
   private final List<Batch> batches = new ArrayList<>();
   private final int heads;
   private final int kvHeads;
+  private final int repeats;
   private final int headDim;
 
   /**
@@ -41,8 +42,8 @@ final class PaddedAttention {
       NDManager manager, DataType dtype) {
     this.heads = heads;
     this.kvHeads = kvHeads;
+    this.repeats = heads / kvHeads;
     this.headDim = headDim;
-    int repeats = heads / kvHeads;
     int row = 0;
     int i = 0;
     while (i < lengths.length) {
@@ -124,7 +125,6 @@ final class PaddedAttention {
    * [tokens, heads x headDim]. {@code scale} multiplies the queries (1 when already applied).
    */
   NDArray attend(NDArray q, NDArray k, NDArray v, float scale) {
-    int repeats = heads / kvHeads;
     NDList outputs = new NDList();
     for (Batch batch : batches) {
       NDIndex rows = new NDIndex("{}:{}", batch.fromRow, batch.fromRow + batch.rows);

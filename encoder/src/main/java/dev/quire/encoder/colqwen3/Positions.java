@@ -110,18 +110,18 @@ final class Positions {
   }
 
   /**
-   * Fills text rotary tables for {@code tokens} rows from {@code rowOffset}: cos and sin, each
-   * [rows, headDim], the angles
-   * {@code position[axis(j)] * inv_freq[j]} in float32, duplicated over the two halves.
+   * Fills text rotary tables for the first {@code tokens} positions: cos and sin, each
+   * [tokens, headDim], the angles {@code position[axis(j)] * inv_freq[j]} in float32, duplicated
+   * over the two halves.
    */
-  static void textRotary(int[][] positions, int from, int tokens, float[] inverse, int[] axes,
-      float[] cos, float[] sin, int rowOffset) {
+  static void textRotary(int[][] positions, int tokens, float[] inverse, int[] axes, float[] cos,
+      float[] sin) {
     int half = inverse.length;
     int dim = 2 * half;
     for (int n = 0; n < tokens; n++) {
-      int row = (rowOffset + n) * dim;
+      int row = n * dim;
       for (int j = 0; j < half; j++) {
-        float angle = (float) positions[axes[j]][from + n] * inverse[j];
+        float angle = (float) positions[axes[j]][n] * inverse[j];
         float c = (float) Math.cos(angle);
         float s = (float) Math.sin(angle);
         cos[row + j] = cos[row + half + j] = c;

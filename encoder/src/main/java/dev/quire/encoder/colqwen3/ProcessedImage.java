@@ -6,6 +6,11 @@ package dev.quire.encoder.colqwen3;
  */
 record ProcessedImage(int gridT, int gridH, int gridW, int patchDim, float[] patches) {
 
+  /** The patch grid (t, h, w), as {@code image_grid_thw} holds it. */
+  int[] grid() {
+    return new int[] {gridT, gridH, gridW};
+  }
+
   int patchCount() {
     return gridT * gridH * gridW;
   }

@@ -42,20 +42,16 @@ record ProcessorConfig(
     ObjectMapper json = new ObjectMapper();
     Path nested = checkpoint.resolve("processor_config.json");
     Path flat = checkpoint.resolve("preprocessor_config.json");
-    JsonNode node;
-    Path source;
-    if (Files.isRegularFile(nested) && json.readTree(nested.toFile()).has("image_processor")) {
-      source = nested;
-      node = json.readTree(nested.toFile()).get("image_processor");
-    } else if (Files.isRegularFile(flat)) {
-      source = flat;
-      node = json.readTree(flat.toFile());
-    } else {
-      throw new IOException(
-          checkpoint + " has no image processor settings (processor_config.json with"
-              + " image_processor, or preprocessor_config.json)");
+    JsonNode imageProcessor = Files.isRegularFile(nested)
+        ? json.readTree(nested.toFile()).get("image_processor") : null;
+    if (imageProcessor != null) {
+      return parse(imageProcessor, nested.toString());
     }
-    return parse(node, source.toString());
+    if (Files.isRegularFile(flat)) {
+      return parse(json.readTree(flat.toFile()), flat.toString());
+    }
+    throw new IOException(checkpoint + " has no image processor settings (processor_config.json"
+        + " with image_processor, or preprocessor_config.json)");
   }
 
   static ProcessorConfig parse(JsonNode node, String where) {

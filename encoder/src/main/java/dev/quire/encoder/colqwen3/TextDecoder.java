@@ -76,7 +76,7 @@ final class TextDecoder {
   /** Token embeddings of packed ids, as float32 rows. */
   float[] embed(int[] ids) {
     float[] rows = new float[ids.length * embeddings.hidden()];
-    embeddings.lookup(ids, rows, 0);
+    embeddings.lookup(ids, rows);
     return rows;
   }
 
@@ -92,7 +92,7 @@ final class TextDecoder {
     int headDim = config.headDim();
     float[] cos = new float[tokens * headDim];
     float[] sin = new float[tokens * headDim];
-    Positions.textRotary(positions, 0, tokens, inverseFrequencies, axes, cos, sin, 0);
+    Positions.textRotary(positions, tokens, inverseFrequencies, axes, cos, sin);
     DataType dtype = x.getDataType();
     NDArray cosTable = manager.create(cos, new Shape(tokens, 1, headDim)).toType(dtype, false);
     NDArray sinTable = manager.create(sin, new Shape(tokens, 1, headDim)).toType(dtype, false);

@@ -1,10 +1,6 @@
 package dev.quire.encoder.colqwen3;
 
-import dev.quire.encoder.safetensors.Bfloat16;
 import dev.quire.encoder.safetensors.SafetensorsTensor;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * The token embedding table, read row by row from the checkpoint's mapping. It is the largest
@@ -13,11 +9,6 @@ import java.nio.ByteOrder;
  * its stored type.
  */
 final class TokenEmbeddings {
-
-  private static final ValueLayout.OfFloat LE_FLOAT =
-      ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  private static final ValueLayout.OfShort LE_SHORT =
-      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   private final SafetensorsTensor table;
   private final int rows;
@@ -37,29 +28,15 @@ final class TokenEmbeddings {
     return hidden;
   }
 
-  /** Copies the rows of {@code ids} into {@code out} from row {@code at}, widened to float32. */
-  void lookup(int[] ids, float[] out, int at) {
-    MemorySegment data = table.data();
-    MemorySegment target = MemorySegment.ofArray(out);
+  /** Copies the rows of {@code ids} into {@code out}, one after another, widened to float32. */
+  void lookup(int[] ids, float[] out) {
     for (int i = 0; i < ids.length; i++) {
       int id = ids[i];
       if (id < 0 || id >= rows) {
         throw new IllegalArgumentException(
             "token id " + id + " is outside the embedding table's " + rows + " rows");
       }
-      int dst = (at + i) * hidden;
-      long src = (long) id * hidden;
-      switch (table.dtype()) {
-        case F32 -> MemorySegment.copy(data, LE_FLOAT, src * 4, out, dst, hidden);
-        case BF16 -> Bfloat16.widen(
-            data.asSlice(src * 2, 2L * hidden), target.asSlice(4L * dst, 4L * hidden), hidden);
-        case F16 -> {
-          for (int j = 0; j < hidden; j++) {
-            out[dst + j] = Float.float16ToFloat(data.get(LE_SHORT, (src + j) * 2));
-          }
-        }
-        default -> throw new IllegalStateException("embedding table is " + table.dtype());
-      }
+      table.copyFloats((long) id * hidden, hidden, out, i * hidden);
     }
   }
 }

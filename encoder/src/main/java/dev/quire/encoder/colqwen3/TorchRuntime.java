@@ -45,11 +45,7 @@ final class TorchRuntime {
       }
       case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
     };
-    if (options.precision() == ColQwen3Options.Precision.FLOAT16 && !device.isGpu()) {
-      throw new IllegalArgumentException(
-          "float16 runs only on CUDA (on the CPU libtorch computes half precision at about"
-              + " 1 GFLOP/s); this machine has no GPU: use float32");
-    }
+    ColQwen3Options.checkPrecisionFits(options.precision(), device.isGpu());
     return device;
   }
 

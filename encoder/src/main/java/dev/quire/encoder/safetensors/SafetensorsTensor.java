@@ -44,19 +44,27 @@ public record SafetensorsTensor(String name, SafetensorsDType dtype, long[] shap
   public float[] toFloatArray() {
     int n = Math.toIntExact(elementCount());
     float[] out = new float[n];
-    MemorySegment target = MemorySegment.ofArray(out);
+    copyFloats(0, n, out, 0);
+    return out;
+  }
+
+  /**
+   * Copies {@code count} values from element {@code from} into {@code out} at {@code at},
+   * converted as {@link #toFloatArray} does, for a part of a tensor too large for the heap.
+   */
+  public void copyFloats(long from, int count, float[] out, int at) {
     switch (dtype) {
-      case F32 -> MemorySegment.copy(data, F32, 0, out, 0, n);
-      case BF16 -> Bfloat16.widen(data, target, n);
+      case F32 -> MemorySegment.copy(data, F32, 4 * from, out, at, count);
+      case BF16 -> Bfloat16.widen(data.asSlice(2 * from, 2L * count),
+          MemorySegment.ofArray(out).asSlice(4L * at, 4L * count), count);
       case F16 -> {
-        for (int i = 0; i < n; i++) {
-          out[i] = Float.float16ToFloat(data.get(Bfloat16.LE_SHORT, 2L * i));
+        for (int i = 0; i < count; i++) {
+          out[at + i] = Float.float16ToFloat(data.get(Bfloat16.LE_SHORT, 2 * (from + i)));
         }
       }
       default -> throw new IllegalStateException(
           "tensor " + name + " is " + dtype + ", not a floating-point type");
     }
-    return out;
   }
 
   /** The values as longs on the heap: I64 as stored, I32 and U8 widened. */

@@ -19,6 +19,11 @@ class CheckpointLoadingTest {
 
   @TempDir Path dir;
 
+  /** A checkpoint folder's weights, as the encoder opens them. */
+  private static CheckpointWeights open(Path folder) throws IOException {
+    return CheckpointWeights.open(CheckpointWeights.weightFiles(folder));
+  }
+
   @Test
   void transformers4And5ConfigFormsDescribeTheSameModel() throws IOException {
     ModelConfig v5 = ModelConfig.read(Fixtures.path("colqwen3-tiny-128"));
@@ -52,8 +57,8 @@ class CheckpointLoadingTest {
 
   @Test
   void shardedColpaliAndTomoroCheckpointsHoldTheSameTensors() throws IOException {
-    try (CheckpointWeights sharded = CheckpointWeights.open(Fixtures.path("colqwen3-tiny-320"));
-        CheckpointWeights tomoro = CheckpointWeights.open(Fixtures.path("colqwen3-tiny-320-tomoro"))) {
+    try (CheckpointWeights sharded = open(Fixtures.path("colqwen3-tiny-320"));
+        CheckpointWeights tomoro = open(Fixtures.path("colqwen3-tiny-320-tomoro"))) {
       assertThat(CheckpointWeights.weightFiles(Fixtures.path("colqwen3-tiny-320"))).hasSize(2);
       assertThat(tomoro.tensors().keySet()).containsExactlyInAnyOrderElementsOf(sharded.tensors().keySet());
       assertThat(sharded.tensors().keySet()).contains("custom_text_proj.bias", "visual.pos_embed.weight")
@@ -73,7 +78,7 @@ class CheckpointLoadingTest {
         .putF32("model.language_model.norm.weight", new long[] {1}, new float[1])
         .putF32("language_model.norm.weight", new long[] {1}, new float[1])
         .write(folder.resolve("model.safetensors"));
-    assertThatThrownBy(() -> CheckpointWeights.open(folder))
+    assertThatThrownBy(() -> open(folder))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("\"language_model.norm.weight\" appears twice");
   }
@@ -83,11 +88,11 @@ class CheckpointLoadingTest {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     assertThatThrownBy(() -> ModelConfig.read(empty))
         .isInstanceOf(IOException.class).hasMessageContaining("no config.json");
-    assertThatThrownBy(() -> CheckpointWeights.open(empty))
+    assertThatThrownBy(() -> open(empty))
         .isInstanceOf(IOException.class).hasMessageContaining("neither model.safetensors");
     Files.writeString(empty.resolve("model.safetensors.index.json"),
         "{\"weight_map\": {\"a\": \"model-00001-of-00002.safetensors\"}}");
-    assertThatThrownBy(() -> CheckpointWeights.open(empty))
+    assertThatThrownBy(() -> open(empty))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("\"model-00001-of-00002.safetensors\", which is not a file");
   }
@@ -111,7 +116,7 @@ class CheckpointLoadingTest {
 
   @Test
   void wrongTensorShapesAreNamed() throws IOException {
-    try (CheckpointWeights weights = CheckpointWeights.open(Fixtures.path("colqwen3-tiny-128"))) {
+    try (CheckpointWeights weights = open(Fixtures.path("colqwen3-tiny-128"))) {
       assertThatThrownBy(() -> weights.tensor("language_model.norm.weight", 64))
           .hasMessageContaining("\"language_model.norm.weight\" has shape [48], the config implies [64]");
     }

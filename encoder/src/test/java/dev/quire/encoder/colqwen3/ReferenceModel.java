@@ -23,8 +23,8 @@ final class ReferenceModel implements AutoCloseable {
       config = ModelConfig.read(folder);
       processor = new ImageProcessor(ProcessorConfig.read(folder));
       tokenizer = PromptTokenizer.open(folder, config);
-      model = ColQwen3Model.load(folder, adapter == null ? null : Fixtures.path(adapter), mergeLora,
-          Device.cpu(), DataType.FLOAT32);
+      model = ColQwen3Model.load(config, CheckpointWeights.weightFiles(folder),
+          adapter == null ? null : Fixtures.path(adapter), mergeLora, Device.cpu(), DataType.FLOAT32);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,35 @@ class SafetensorsFileTest {
         assertThat(Float.floatToRawIntBits(v) & 0xFFFF).isZero(); // widened, not rounded
       }
     }
+  }
+
+  @Test
+  void copyFloatsOfARangeMatchesTheWholeTensorConverted() {
+    float[] values = new float[12];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (i - 5) * 0.375f; // exact in every float type
+    }
+    ByteBuffer f32 = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer f16 = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bf16 = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : values) {
+      f32.putFloat(v);
+      f16.putShort(Float.floatToFloat16(v));
+      bf16.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
+    }
+    for (SafetensorsTensor tensor : new SafetensorsTensor[] {
+        tensor(SafetensorsDType.F32, f32), tensor(SafetensorsDType.F16, f16),
+        tensor(SafetensorsDType.BF16, bf16)}) {
+      assertThat(tensor.toFloatArray()).as("%s", tensor).containsExactly(values);
+      float[] out = new float[8];
+      tensor.copyFloats(5, 4, out, 3);
+      assertThat(out).as("%s", tensor).containsExactly(0, 0, 0, values[5], values[6], values[7],
+          values[8], 0);
+    }
+  }
+
+  private static SafetensorsTensor tensor(SafetensorsDType dtype, ByteBuffer bytes) {
+    return new SafetensorsTensor("t", dtype, new long[] {12}, MemorySegment.ofArray(bytes.array()));
   }
 
   @Property(tries = 50)
