@@ -12,9 +12,7 @@ import java.awt.image.DataBufferInt;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -29,9 +27,13 @@ final class ExifOrientation {
 
   private ExifOrientation() {}
 
-  /** The orientation recorded in the JPEG's EXIF segment, or {@link #UPRIGHT} if there is none. */
-  static int of(Path jpeg) throws IOException {
-    try (ImageInputStream input = new FileImageInputStream(jpeg.toFile())) {
+  /**
+   * The orientation recorded in the EXIF segment of the JPEG that {@code input} holds, read from its
+   * start, or {@link #UPRIGHT} if there is none. Leaves {@code input} back at its start.
+   */
+  static int of(ImageInputStream input) throws IOException {
+    input.seek(0);
+    try {
       List<JPEGSegment> segments = JPEGSegmentUtil.readSegments(input, JPEG.APP1, "Exif");
       if (segments.isEmpty()) {
         return UPRIGHT;
@@ -50,6 +52,8 @@ final class ExifOrientation {
       }
       int orientation = value.intValue();
       return orientation >= 1 && orientation <= 8 ? orientation : UPRIGHT;
+    } finally {
+      input.seek(0);
     }
   }
 

@@ -65,6 +65,8 @@ final class ImageDocument implements LoadedDocument {
             "no image reader accepts this " + type.mediaType() + " file");
       }
       reader = readers.next();
+      // The EXIF segment is read from the stream the decoder gets next, not from a second open.
+      int orientation = type == FileType.JPEG ? orientation(input, file) : ExifOrientation.UPRIGHT;
       reader.setInput(input, false, false);
       int pages = type == FileType.TIFF ? reader.getNumImages(true) : 1;
       if (pages < 1) {
@@ -76,7 +78,6 @@ final class ImageDocument implements LoadedDocument {
             RejectReason.TOO_MANY_PAGES,
             pages + " pages, limit " + config.maxPagesPerDocument());
       }
-      int orientation = type == FileType.JPEG ? orientation(file) : ExifOrientation.UPRIGHT;
       ImageDocument document = new ImageDocument(source, config, ocr, input, reader, pages, orientation);
       if (pages == 1) {
         // A single image too large to read is a rejected file, not a document with a bad page.
@@ -148,9 +149,9 @@ final class ImageDocument implements LoadedDocument {
   }
 
   /** A broken EXIF segment costs the turn, not the image: the pixels may still be fine. */
-  private static int orientation(Path file) {
+  private static int orientation(ImageInputStream input, Path file) {
     try {
-      return ExifOrientation.of(file);
+      return ExifOrientation.of(input);
     } catch (IOException | RuntimeException e) {
       LOG.warn("{}: unreadable EXIF orientation ({}); the image is read as stored", file, e.toString());
       return ExifOrientation.UPRIGHT;
