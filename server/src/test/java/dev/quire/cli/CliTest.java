@@ -33,7 +33,7 @@ class CliTest {
   }
 
   static Result quire(String... args) {
-    CommandLine cli = QuireCli.commandLine();
+    CommandLine cli = QuireCli.commandLine(args);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));
@@ -114,6 +114,19 @@ class CliTest {
     Result usage = quire("index");
     assertThat(usage.exitCode()).isEqualTo(2);
     assertThat(usage.err()).contains("Missing required parameter");
+  }
+
+  @Test
+  void helpListsEveryCommandAndEachCommandHasItsOwnUsage() {
+    Result help = quire("help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("demo", "index", "search", "info", "documents", "delete", "serve", "embed", "eval");
+    assertThat(quire("--help").out()).isEqualTo(help.out());
+    assertThat(quire("search", "--help").out()).startsWith("Usage: quire search");
+
+    Result unknown = quire("serch", "revenue");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("Unmatched arguments").contains("search");
   }
 
   @Test

@@ -15,10 +15,11 @@ class ServeCommandTest {
 
   @Test
   void invalidSettingsStopTheStartWithTheReason() {
-    CommandLine cli = QuireCli.commandLine();
+    String[] args = {"serve", "--host", "0.0.0.0", "--data", data.toString(), "--no-sample"};
+    CommandLine cli = QuireCli.commandLine(args);
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute("serve", "--host", "0.0.0.0", "--data", data.toString(), "--no-sample");
+    int code = cli.execute(args);
     assertThat(code).isEqualTo(1);
     assertThat(err.toString())
         .contains("quire: error: invalid settings:")
