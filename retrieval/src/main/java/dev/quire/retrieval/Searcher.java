@@ -181,10 +181,6 @@ public final class Searcher {
     return Arrays.copyOf(buffer[0], count[0]);
   }
 
-  private static long binaryAt(VectorReader vectors, long pageId, int tokens, PreparedQuery query) {
-    return vectors.binaryAt(pageId, PageCodec.binaryBytes(tokens, query.dim()));
-  }
-
   /**
    * Runs the scorer chain over the candidates (phased ranking): an intermediate stage ranks all
    * it receives and passes the best {@code ceil(depth x ratio)} on; the pages it holds back
@@ -206,18 +202,21 @@ public final class Searcher {
     for (int s = 0; s < chain.size(); s++) {
       long t = System.nanoTime();
       Scorer kind = chain.get(s);
-      vectors.willRead(ids, kind == Scorer.HALF);
+      boolean half = kind == Scorer.HALF;
+      vectors.willRead(ids, half);
       // Pages are read in place, through one segment: nothing is allocated per page.
       MemorySegment memory = vectors.memory();
       for (int i = 0; i < ids.length; i++) {
         long id = ids[i];
         int tokens = vectors.tokens(id);
+        long at = half
+            ? vectors.halfAt(id, PageCodec.halfBytes(tokens, query.dim()))
+            : vectors.binaryAt(id, PageCodec.binaryBytes(tokens, query.dim()));
         scores[i] =
             switch (kind) {
-              case HAMMING -> scorer.hamming(query, memory, binaryAt(vectors, id, tokens, query), tokens);
-              case ASYMMETRIC -> scorer.asymmetric(query, memory, binaryAt(vectors, id, tokens, query), tokens);
-              case HALF -> scorer.halfPrecision(
-                  query, memory, vectors.halfAt(id, PageCodec.halfBytes(tokens, query.dim())), tokens);
+              case HAMMING -> scorer.hamming(query, memory, at, tokens);
+              case ASYMMETRIC -> scorer.asymmetric(query, memory, at, tokens);
+              case HALF -> scorer.halfPrecision(query, memory, at, tokens);
             };
       }
       boolean last = s == chain.size() - 1;
