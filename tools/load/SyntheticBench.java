@@ -9,8 +9,8 @@ import dev.quire.index.PageIndex;
 import dev.quire.index.PageRecord;
 import dev.quire.index.PageVectors;
 import dev.quire.index.TextLanguage;
-import dev.quire.retrieval.kernels.EncodedPage;
-import dev.quire.retrieval.kernels.PageCodec;
+import dev.quire.index.PageVectors;
+import dev.quire.index.PageCodec;
 import dev.quire.server.QuireServer;
 import dev.quire.server.ServerConfigLoader;
 import java.awt.image.BufferedImage;
@@ -127,7 +127,7 @@ public class SyntheticBench {
     for (int t = 0; t < TOKENS; t++) {
       unit(values, t * DIM, random);
     }
-    EncodedPage encoded = PageCodec.encode(values, TOKENS, DIM);
+    PageVectors encoded = PageCodec.encode(values, TOKENS, DIM);
     StringBuilder text = new StringBuilder();
     for (int w = 0; w < WORDS_PER_PAGE; w++) {
       int rank = Arrays.binarySearch(cumulative, random.nextDouble());

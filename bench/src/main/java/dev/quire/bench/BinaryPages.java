@@ -1,6 +1,6 @@
 package dev.quire.bench;
 
-import dev.quire.retrieval.kernels.EncodedPage;
+import dev.quire.index.PageVectors;
 import dev.quire.retrieval.kernels.PreparedQuery;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -39,7 +39,7 @@ public class BinaryPages {
   public void setUp() {
     arena = Arena.ofShared();
     codes = PageSet.storeContiguously(PageSet.distinctPages(dim), dim, pages, misalignment,
-        EncodedPage::binary, arena);
+        PageVectors::binary, arena);
     query = PreparedQuery.prepare(PageSet.query(dim), PageSet.QUERY_TOKENS, dim);
     order = PageSet.scatteredOrder(pages);
   }

@@ -1,7 +1,7 @@
 package dev.quire.bench;
 
 import dev.quire.retrieval.kernels.MaxSimScorer;
-import dev.quire.retrieval.kernels.PageCodec;
+import dev.quire.index.PageCodec;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;

@@ -4,7 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.quire.retrieval.kernels.EncodedPage;
+import dev.quire.index.PageVectors;
 import dev.quire.retrieval.kernels.MaxSimScorer;
 import dev.quire.retrieval.kernels.PreparedQuery;
 import java.lang.foreign.Arena;
@@ -53,7 +53,7 @@ public class HalfPrecisionBenchmark {
     public void setUp(dev.quire.bench.Shape shape) {
       arena = Arena.ofShared();
       pages = PageSet.storeContiguously(PageSet.distinctPages(shape.dim), shape.dim, shape.pages,
-          shape.misalignment, EncodedPage::half, arena);
+          shape.misalignment, PageVectors::half, arena);
       query = PreparedQuery.prepare(PageSet.query(shape.dim), PageSet.QUERY_TOKENS, shape.dim);
       order = PageSet.scatteredOrder(shape.pages);
     }

@@ -1,7 +1,7 @@
 package dev.quire.bench;
 
-import dev.quire.retrieval.kernels.EncodedPage;
-import dev.quire.retrieval.kernels.PageCodec;
+import dev.quire.index.PageVectors;
+import dev.quire.index.PageCodec;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
@@ -65,7 +65,7 @@ final class PageSet {
    * per page (made once, so scoring allocates nothing).
    */
   static MemorySegment[] storeContiguously(
-      float[][] distinct, int dim, int pages, int misalignment, Function<EncodedPage, byte[]> layout, Arena arena) {
+      float[][] distinct, int dim, int pages, int misalignment, Function<PageVectors, byte[]> layout, Arena arena) {
     byte[][] encoded = new byte[distinct.length][];
     for (int i = 0; i < distinct.length; i++) {
       encoded[i] = layout.apply(PageCodec.encode(distinct[i], PAGE_TOKENS, dim));

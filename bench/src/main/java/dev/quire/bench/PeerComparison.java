@@ -1,7 +1,7 @@
 package dev.quire.bench;
 
 import dev.quire.retrieval.kernels.MaxSimScorer;
-import dev.quire.retrieval.kernels.PageCodec;
+import dev.quire.index.PageCodec;
 import dev.quire.retrieval.kernels.PreparedQuery;
 import java.io.IOException;
 import java.io.OutputStream;

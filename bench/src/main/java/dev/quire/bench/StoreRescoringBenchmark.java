@@ -9,9 +9,9 @@ import dev.quire.index.PageRecord;
 import dev.quire.index.PageVectors;
 import dev.quire.index.TextLanguage;
 import dev.quire.index.VectorReader;
-import dev.quire.retrieval.kernels.EncodedPage;
+import dev.quire.index.PageVectors;
 import dev.quire.retrieval.kernels.MaxSimScorer;
-import dev.quire.retrieval.kernels.PageCodec;
+import dev.quire.index.PageCodec;
 import dev.quire.retrieval.kernels.PreparedQuery;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -95,7 +95,7 @@ public class StoreRescoringBenchmark {
       LUCENE_LOG.setLevel(java.util.logging.Level.WARNING);
       try {
         directory = Files.createTempDirectory("quire-store-bench-");
-        EncodedPage[] distinct = encode(PageSet.distinctPages(dim), dim);
+        PageVectors[] distinct = encode(PageSet.distinctPages(dim), dim);
         long bytes = (long) pages * (distinct[0].half().length + distinct[0].binary().length);
         // Twice the data: the map never has to grow while pages are written.
         index = PageIndex.open(new IndexConfig(directory, TextLanguage.ENGLISH, 2 * bytes + (64L << 20),
@@ -126,8 +126,8 @@ public class StoreRescoringBenchmark {
       }
     }
 
-    private static EncodedPage[] encode(float[][] pages, int dim) {
-      EncodedPage[] encoded = new EncodedPage[pages.length];
+    private static PageVectors[] encode(float[][] pages, int dim) {
+      PageVectors[] encoded = new PageVectors[pages.length];
       for (int i = 0; i < pages.length; i++) {
         encoded[i] = PageCodec.encode(pages[i], PageSet.PAGE_TOKENS, dim);
       }
@@ -135,7 +135,7 @@ public class StoreRescoringBenchmark {
     }
 
     /** Page {@code p} is a copy of distinct page {@code p % DISTINCT}, written in order. */
-    private static void write(PageIndex index, EncodedPage[] distinct, int dim, int pages) throws IOException {
+    private static void write(PageIndex index, PageVectors[] distinct, int dim, int pages) throws IOException {
       ModelStamp model = new ModelStamp("synthetic-unit-vectors", "none", dim);
       for (int first = 0, document = 0; first < pages; first += PAGES_PER_DOCUMENT, document++) {
         int count = Math.min(PAGES_PER_DOCUMENT, pages - first);
@@ -143,7 +143,7 @@ public class StoreRescoringBenchmark {
             "synthetic-" + document, 0, "application/octet-stream", count, Instant.now(), null);
         try (DocumentWriter writer = index.write(record, model)) {
           for (int n = 0; n < count; n++) {
-            EncodedPage page = distinct[(first + n) % distinct.length];
+            PageVectors page = distinct[(first + n) % distinct.length];
             writer.addPage(new PageRecord(n + 1, "", "synthetic", null,
                 new PageVectors(page.tokens(), page.dim(), page.half(), page.binary())));
           }
@@ -173,10 +173,10 @@ public class StoreRescoringBenchmark {
     }
 
     /** Every page scores from the store as its encoding does: the store hands back what was written. */
-    private void checkPagesAsWritten(VectorReader vectors, EncodedPage[] distinct) {
+    private void checkPagesAsWritten(VectorReader vectors, PageVectors[] distinct) {
       MaxSimScorer scorer = new MaxSimScorer(dim);
       for (int i = 0; i < pages; i++) {
-        EncodedPage written = distinct[i % distinct.length];
+        PageVectors written = distinct[i % distinct.length];
         long id = pageIds[i];
         float half = scorer.halfPrecision(query, vectors.half(id), vectors.tokens(id));
         float binary = scorer.hamming(query, vectors.binary(id), vectors.tokens(id));

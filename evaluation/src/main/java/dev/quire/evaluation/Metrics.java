@@ -1,5 +1,6 @@
 package dev.quire.evaluation;
 
+import dev.quire.datasets.Qrels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.quire.evaluation;
 
+import dev.quire.datasets.Qrels;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -75,7 +76,7 @@ public final class Run {
 
     /** Adds a query with no results yet (a query that retrieved nothing). */
     public Builder addQuery(String queryId) {
-      requireId(queryId, "query id");
+      Qrels.requireId(queryId, "query id");
       scores.computeIfAbsent(queryId, q -> new LinkedHashMap<>());
       return this;
     }
@@ -87,8 +88,8 @@ public final class Run {
      *     score is NaN
      */
     public Builder add(String queryId, String docId, double score) {
-      requireId(queryId, "query id");
-      requireId(docId, "document id");
+      Qrels.requireId(queryId, "query id");
+      Qrels.requireId(docId, "document id");
       if (Double.isNaN(score)) {
         throw new IllegalArgumentException(
             "query " + queryId + ", document " + docId + ": score is NaN");
@@ -111,12 +112,6 @@ public final class Run {
       Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
       scores.forEach((q, docs) -> copy.put(q, Collections.unmodifiableMap(new LinkedHashMap<>(docs))));
       return new Run(Collections.unmodifiableMap(copy));
-    }
-  }
-
-  static void requireId(String id, String what) {
-    if (id == null || id.isEmpty()) {
-      throw new IllegalArgumentException(what + " must not be empty");
     }
   }
 }

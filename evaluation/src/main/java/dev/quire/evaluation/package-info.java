@@ -1,6 +1,6 @@
 /**
  * Retrieval evaluation: {@link dev.quire.evaluation.Run}s scored against {@link
- * dev.quire.evaluation.Qrels} by {@link dev.quire.evaluation.Metrics}, which reproduces trec_eval
+ * dev.quire.datasets.Qrels} by {@link dev.quire.evaluation.Metrics}, which reproduces trec_eval
  * (as run by pytrec_eval, BEIR and MTEB) to the last bit of its ranking rules.
  *
  * <pre>{@code

@@ -1,5 +1,6 @@
 package dev.quire.evaluation;
 
+import dev.quire.datasets.Qrels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

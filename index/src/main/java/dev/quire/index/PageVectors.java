@@ -3,29 +3,28 @@ package dev.quire.index;
 import java.util.Objects;
 
 /**
- * The embeddings of one page, already encoded by the retrieval codec: the index stores the two
- * blobs as opaque bytes.
+ * One page's multi-vector embedding in the two stored layouts described in {@link PageCodec}.
  *
- * @param tokens number of vectors
- * @param dim dimension of each vector
- * @param half half-precision copy, read back for rescoring
- * @param binary sign-bit codes, read back by the Hamming pre-filter
+ * @param tokens the real token count (the layouts pad it; padding copies the last token)
+ * @param dim the dimension of each token vector
+ * @param half the half-precision copy, {@link PageCodec#halfBytes(int, int)} bytes, read back for
+ *     rescoring
+ * @param binary the sign codes, {@link PageCodec#binaryBytes(int, int)} bytes, read back by the
+ *     Hamming pre-filter
  */
 public record PageVectors(int tokens, int dim, byte[] half, byte[] binary) {
+
   public PageVectors {
     Objects.requireNonNull(half, "half");
     Objects.requireNonNull(binary, "binary");
-    if (tokens <= 0 || dim <= 0) {
-      throw new IllegalArgumentException(
-          "page vectors need tokens > 0 and dim > 0, got tokens=" + tokens + " dim=" + dim);
+    PageCodec.checkShape(tokens, dim);
+    if (half.length != PageCodec.halfBytes(tokens, dim)) {
+      throw new IllegalArgumentException("half copy: " + half.length + " bytes, expected "
+          + PageCodec.halfBytes(tokens, dim) + " for " + tokens + " tokens of dim " + dim);
     }
-    if (half.length == 0 || binary.length == 0) {
-      throw new IllegalArgumentException(
-          "page vectors need non-empty blobs, got half="
-              + half.length
-              + " bytes, binary="
-              + binary.length
-              + " bytes");
+    if (binary.length != PageCodec.binaryBytes(tokens, dim)) {
+      throw new IllegalArgumentException("binary codes: " + binary.length + " bytes, expected "
+          + PageCodec.binaryBytes(tokens, dim) + " for " + tokens + " tokens of dim " + dim);
     }
   }
 }

@@ -6,7 +6,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /** Small documents, vectors and images for the index tests. */
 final class Fixtures {
@@ -31,18 +30,9 @@ final class Fixtures {
         Map.of("collection", "tests", "id", id));
   }
 
-  /** Deterministic vectors of {@link #MODEL}'s dimension: half 2 bytes, binary 1 bit a value. */
+  /** Deterministic unit vectors of {@link #MODEL}'s dimension, encoded as the store keeps them. */
   static PageVectors vectors(long seed, int tokens) {
-    SplittableRandom random = new SplittableRandom(seed);
-    byte[] half = new byte[tokens * MODEL.dimension() * 2];
-    byte[] binary = new byte[tokens * MODEL.dimension() / 8];
-    for (int i = 0; i < half.length; i++) {
-      half[i] = (byte) random.nextInt();
-    }
-    for (int i = 0; i < binary.length; i++) {
-      binary[i] = (byte) random.nextInt();
-    }
-    return new PageVectors(tokens, MODEL.dimension(), half, binary);
+    return PageCodec.encode(Pages.unitVectors(seed, tokens, MODEL.dimension()), tokens, MODEL.dimension());
   }
 
   static long seed(String documentId, int pageNumber) {

@@ -301,7 +301,7 @@ class PageIndexTest {
           .hasMessageContaining("test-model")
           .hasMessageContaining("other-model");
       try (DocumentWriter writer = index.write(document("c", "h", 1), MODEL)) {
-        PageVectors wide = new PageVectors(2, 32, new byte[128], new byte[8]);
+        PageVectors wide = PageCodec.encode(Pages.unitVectors(1, 2, 32), 2, 32);
         assertThatThrownBy(() -> writer.addPage(new PageRecord(1, "x", "pdf", null, wide)))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("dimension 32")
@@ -348,7 +348,7 @@ class PageIndexTest {
           .hasMessageContaining("-1");
       assertThatThrownBy(() -> document(" ", "h", 1)).hasMessageContaining("blank");
       assertThatThrownBy(() -> new PageVectors(0, 16, new byte[1], new byte[1]))
-          .hasMessageContaining("tokens=0");
+          .hasMessageContaining("at least 1, got 0");
       assertThat(index.documents()).isEmpty();
     }
   }
@@ -531,7 +531,7 @@ class PageIndexTest {
                 try (VectorReader vectors = index.vectors()) {
                   vectors.forEachPage(
                       id -> {
-                        assertThat(vectors.half(id).byteSize()).isEqualTo(TOKENS * 16 * 2);
+                        assertThat(vectors.half(id).byteSize()).isEqualTo(PageCodec.halfBytes(TOKENS, 16));
                         count[0]++;
                       });
                 }

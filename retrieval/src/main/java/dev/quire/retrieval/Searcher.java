@@ -8,7 +8,7 @@ import dev.quire.index.PageInfo;
 import dev.quire.index.TextHit;
 import dev.quire.index.VectorReader;
 import dev.quire.retrieval.kernels.MaxSimScorer;
-import dev.quire.retrieval.kernels.PageCodec;
+import dev.quire.index.PageCodec;
 import dev.quire.retrieval.kernels.PreparedQuery;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;

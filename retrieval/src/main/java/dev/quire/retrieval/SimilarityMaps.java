@@ -6,7 +6,7 @@ import dev.quire.encoder.PatchGrid;
 import dev.quire.index.PageIndex;
 import dev.quire.index.PageInfo;
 import dev.quire.index.VectorReader;
-import dev.quire.retrieval.kernels.PageCodec;
+import dev.quire.index.PageCodec;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.quire.server;
 
 import dev.quire.datasets.DocumentReader;
-import dev.quire.datasets.synthetic.GroundTruth;
-import dev.quire.datasets.synthetic.SyntheticCorpus;
+import dev.quire.samples.GroundTruth;
+import dev.quire.samples.SyntheticCorpus;
 import dev.quire.server.collections.Collection;
 import dev.quire.server.collections.Collections;
 import dev.quire.server.jobs.JobRecord;

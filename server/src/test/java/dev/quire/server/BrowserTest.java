@@ -3,9 +3,9 @@ package dev.quire.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.quire.datasets.synthetic.GroundTruth;
-import dev.quire.datasets.synthetic.GroundTruthPage;
-import dev.quire.datasets.synthetic.SyntheticCorpus;
+import dev.quire.samples.GroundTruth;
+import dev.quire.samples.GroundTruthPage;
+import dev.quire.samples.SyntheticCorpus;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,13 +2,13 @@ package dev.quire.evaluation.benchmark;
 
 import dev.quire.Quire;
 import dev.quire.datasets.ReaderConfig;
-import dev.quire.datasets.synthetic.GroundTruth;
-import dev.quire.datasets.synthetic.GroundTruthPage;
-import dev.quire.datasets.synthetic.SyntheticCorpus;
+import dev.quire.samples.GroundTruth;
+import dev.quire.samples.GroundTruthPage;
+import dev.quire.samples.SyntheticCorpus;
 import dev.quire.evaluation.Measure;
 import dev.quire.evaluation.Metric;
-import dev.quire.evaluation.Qrels;
-import dev.quire.evaluation.vidore.EvalQuery;
+import dev.quire.datasets.Qrels;
+import dev.quire.datasets.vidore.EvalQuery;
 import dev.quire.indexing.IndexListener;
 import dev.quire.indexing.IndexReport;
 import dev.quire.retrieval.SearchHit;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import dev.quire.evaluation.Qrels;
+import dev.quire.datasets.Qrels;
 import dev.quire.evaluation.Run;
 import java.io.BufferedWriter;
 import java.io.IOException;

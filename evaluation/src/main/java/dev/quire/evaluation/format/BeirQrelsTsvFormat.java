@@ -1,6 +1,6 @@
 package dev.quire.evaluation.format;
 
-import dev.quire.evaluation.Qrels;
+import dev.quire.datasets.Qrels;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

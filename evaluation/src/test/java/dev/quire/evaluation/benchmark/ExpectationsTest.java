@@ -9,7 +9,7 @@ import dev.quire.evaluation.Measure;
 import dev.quire.evaluation.Metric;
 import dev.quire.evaluation.Metrics;
 import dev.quire.evaluation.MetricsConfig;
-import dev.quire.evaluation.Qrels;
+import dev.quire.datasets.Qrels;
 import dev.quire.evaluation.Run;
 import dev.quire.index.IndexStats;
 import java.io.IOException;

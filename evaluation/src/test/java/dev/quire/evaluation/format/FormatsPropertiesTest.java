@@ -3,7 +3,7 @@ package dev.quire.evaluation.format;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.quire.evaluation.Qrels;
+import dev.quire.datasets.Qrels;
 import dev.quire.evaluation.Run;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.quire.retrieval.kernels;
 
+import dev.quire.index.PageCodec;
+
 /**
  * A query's token vectors in the forms the kernels read, built once per query and shared by all
  * threads (it is immutable after {@link #prepare}).

@@ -1,5 +1,6 @@
 package dev.quire.retrieval.kernels;
 
+import dev.quire.index.PageCodec;
 import java.lang.foreign.MemorySegment;
 
 /**

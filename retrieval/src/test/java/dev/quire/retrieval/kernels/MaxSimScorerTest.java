@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.quire.index.PageCodec;
+import dev.quire.index.PageVectors;
+import dev.quire.index.Pages;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -133,8 +136,8 @@ class MaxSimScorerTest {
       System.arraycopy(page, Math.min(t, pageTokens - 1) * dim, repeated, t * dim, dim);
     }
     PreparedQuery q = PreparedQuery.prepare(query, qt, dim);
-    EncodedPage original = PageCodec.encode(page, pageTokens, dim);
-    EncodedPage longer = PageCodec.encode(repeated, padded, dim);
+    PageVectors original = PageCodec.encode(page, pageTokens, dim);
+    PageVectors longer = PageCodec.encode(repeated, padded, dim);
     assertThat(longer.half()).isEqualTo(original.half());
     MemorySegment half = MemorySegment.ofArray(original.half());
     MemorySegment binary = MemorySegment.ofArray(original.binary());
@@ -150,7 +153,7 @@ class MaxSimScorerTest {
       @ForAll("dims") int dim, @ForAll @IntRange(min = 1, max = 64) int tokens, @ForAll long seed) {
     float[] vectors = Pages.unitVectors(seed, tokens, dim);
     PreparedQuery q = PreparedQuery.prepare(vectors, tokens, dim);
-    EncodedPage page = PageCodec.encode(vectors, tokens, dim);
+    PageVectors page = PageCodec.encode(vectors, tokens, dim);
     MemorySegment binary = MemorySegment.ofArray(page.binary());
     assertThat((double) scorer.halfPrecision(q, MemorySegment.ofArray(page.half()), tokens))
         .isCloseTo(tokens, within(5e-4 * tokens));
@@ -172,7 +175,7 @@ class MaxSimScorerTest {
     float[] query = {1, 0, 0, 0, 0, 0, 0, 0, 0, s, s, 0, 0, 0, 0, 0};
     float[] page = {0, 1, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0};
     PreparedQuery q = PreparedQuery.prepare(query, 2, dim);
-    EncodedPage encoded = PageCodec.encode(page, 3, dim);
+    PageVectors encoded = PageCodec.encode(page, 3, dim);
     MemorySegment binary = MemorySegment.ofArray(encoded.binary());
     // max(0, -1, 0) + max(s, 0, s) = s (in binary16, 0.70703125).
     assertThat(scorer.halfPrecision(q, MemorySegment.ofArray(encoded.half()), 3))
@@ -192,7 +195,7 @@ class MaxSimScorerTest {
     int tokens = 77;
     float[] query = Pages.unitVectors(5, 9, dim);
     float[] vectors = Pages.unitVectors(6, tokens, dim);
-    EncodedPage page = PageCodec.encode(vectors, tokens, dim);
+    PageVectors page = PageCodec.encode(vectors, tokens, dim);
     // Stored the way LMDB keeps values: back to back, after a 3-byte header, not aligned.
     Path file = directory.resolve("pages");
     byte[] bytes = new byte[3 + page.half().length + page.binary().length];
@@ -220,7 +223,7 @@ class MaxSimScorerTest {
       @ForAll @IntRange(min = 1, max = 40) int queryTokens, @ForAll @IntRange(min = 0, max = 200) int before,
       @ForAll long seed) {
     PreparedQuery q = PreparedQuery.prepare(Pages.unitVectors(seed, queryTokens, dim), queryTokens, dim);
-    EncodedPage page = PageCodec.encode(Pages.unitVectors(seed + 1, pageTokens, dim), pageTokens, dim);
+    PageVectors page = PageCodec.encode(Pages.unitVectors(seed + 1, pageTokens, dim), pageTokens, dim);
     try (Arena arena = Arena.ofConfined()) {
       // Other bytes before and after each blob, as other values lie around a value in LMDB's map.
       MemorySegment memory = arena.allocate(before + page.half().length + page.binary().length + 64);
@@ -251,7 +254,7 @@ class MaxSimScorerTest {
   @Test
   void rejectsASegmentOfTheWrongSize() {
     PreparedQuery q = PreparedQuery.prepare(Pages.unitVectors(1, 4, 128), 4, 128);
-    EncodedPage page = PageCodec.encode(Pages.unitVectors(2, 20, 128), 20, 128);
+    PageVectors page = PageCodec.encode(Pages.unitVectors(2, 20, 128), 20, 128);
     assertThatThrownBy(() -> scorer.halfPrecision(q, MemorySegment.ofArray(page.half()), 40))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("half copy: 8192 bytes, expected 12288 for 40 tokens of dim 128");
@@ -264,7 +267,7 @@ class MaxSimScorerTest {
   void rejectsAQueryWiderThanTheScratch() {
     MaxSimScorer narrow = new MaxSimScorer(128);
     PreparedQuery q = PreparedQuery.prepare(Pages.unitVectors(1, 2, 320), 2, 320);
-    EncodedPage page = PageCodec.encode(Pages.unitVectors(2, 3, 320), 3, 320);
+    PageVectors page = PageCodec.encode(Pages.unitVectors(2, 3, 320), 3, 320);
     assertThatThrownBy(() -> narrow.asymmetric(q, MemorySegment.ofArray(page.binary()), 3))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("query dim 320 exceeds this scorer's maxDim 128");
@@ -272,7 +275,7 @@ class MaxSimScorerTest {
 
   @Test
   void aLongerQueryGrowsTheScratchOnce() {
-    EncodedPage page = PageCodec.encode(Pages.unitVectors(2, 33, 64), 33, 64);
+    PageVectors page = PageCodec.encode(Pages.unitVectors(2, 33, 64), 33, 64);
     MemorySegment half = MemorySegment.ofArray(page.half());
     for (int qt : new int[] {3, 100, 17}) {
       PreparedQuery q = PreparedQuery.prepare(Pages.unitVectors(qt, qt, 64), qt, 64);

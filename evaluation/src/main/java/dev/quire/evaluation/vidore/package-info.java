@@ -1,7 +1,0 @@
-/**
- * ViDoRe benchmarks read from the Parquet files {@code huggingface-cli download --repo-type
- * dataset} leaves on disk: {@link dev.quire.evaluation.vidore.EvalDataset#open} detects v1, v2 or
- * v3 and streams corpus pages, queries and qrels. Parquet is read with parquet-java through its
- * local-file API, never Hadoop's FileSystem (which fails on JDK 23+).
- */
-package dev.quire.evaluation.vidore;
