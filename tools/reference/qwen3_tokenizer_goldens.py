@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import subprocess
 import tarfile
@@ -246,6 +247,13 @@ def tiny_goldens(tokenizer_json: Path) -> dict:
         "encode": "tokenizers.Tokenizer.from_file(tokenizer.json).encode(text).ids",
         "cases": [dict(case, ids=tokenizer.encode(case["text"]).ids) for case in strings()],
     }
+
+
+def write_compressed_copy(tokenizer_json: Path, target: Path) -> None:
+    """Keeps the checked tokenizer.json beside its goldens (gzip, mtime 0: byte-identical reruns), so the
+    Java tests never need the network."""
+    with open(target, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
+        out.write(tokenizer_json.read_bytes())
 
 
 def with_temporary_tokenizer(action):

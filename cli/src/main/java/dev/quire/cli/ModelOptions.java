@@ -1,5 +1,7 @@
 package dev.quire.cli;
 
+import dev.quire.model.ComputeDevice;
+import dev.quire.model.Precision;
 import dev.quire.encoder.colqwen3.ColQwen3Encoder;
 import dev.quire.encoder.colqwen3.ColQwen3Options;
 import java.io.IOException;
@@ -35,7 +37,7 @@ final class ModelOptions {
       paramLabel = "auto|cpu|cuda",
       defaultValue = "${env:QUIRE_DEVICE:-auto}",
       description = "Where the model runs (default: ${DEFAULT-VALUE}); on cuda it runs in float16.")
-  ColQwen3Options.Device device;
+  ComputeDevice device;
 
   @Option(
       names = "--threads",
@@ -57,14 +59,14 @@ final class ModelOptions {
   /** Opens a model for {@code quire eval}, running where the environment variables say. */
   static ColQwen3Encoder openFromEnvironment(Path model, Path lora) throws IOException {
     Map<String, String> env = System.getenv();
-    ColQwen3Options.Device device =
-        ColQwen3Options.Device.valueOf(
+    ComputeDevice device =
+        ComputeDevice.valueOf(
             env.getOrDefault("QUIRE_DEVICE", "auto").toUpperCase(Locale.ROOT));
     return open(model, lora, device, Integer.parseInt(env.getOrDefault("QUIRE_THREADS", "0")));
   }
 
   private static ColQwen3Encoder open(
-      Path model, Path lora, ColQwen3Options.Device device, int threads) throws IOException {
+      Path model, Path lora, ComputeDevice device, int threads) throws IOException {
     if (model == null) {
       if (lora != null) {
         throw new IllegalArgumentException("--lora " + lora + " needs --model");
@@ -72,8 +74,8 @@ final class ModelOptions {
       return null;
     }
     ColQwen3Options options = ColQwen3Options.defaults().withDevice(device).withThreads(threads);
-    if (device == ColQwen3Options.Device.CUDA) {
-      options = options.withPrecision(ColQwen3Options.Precision.FLOAT16);
+    if (device == ComputeDevice.CUDA) {
+      options = options.withPrecision(Precision.FLOAT16);
     }
     return ColQwen3Encoder.open(model, lora, options);
   }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ModelCliTest {
 
-  private static final Path REFERENCE = Path.of("../encoder/src/test/resources/reference").toAbsolutePath().normalize();
+  private static final Path REFERENCE = Path.of("../model/src/test/resources/reference").toAbsolutePath().normalize();
   private static final String MODEL = REFERENCE.resolve("colqwen3-tiny-128").toString();
   private static final String LORA = REFERENCE.resolve("colqwen3-tiny-128-lora").toString();
 

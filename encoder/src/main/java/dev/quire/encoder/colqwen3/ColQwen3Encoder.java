@@ -4,6 +4,15 @@ import dev.quire.encoder.EncoderInfo;
 import dev.quire.encoder.MultiVector;
 import dev.quire.encoder.MultiVectorEncoder;
 import dev.quire.encoder.PatchGrid;
+import dev.quire.model.TorchRuntime;
+import dev.quire.model.qwen3vl.CheckpointHash;
+import dev.quire.model.qwen3vl.CheckpointWeights;
+import dev.quire.model.qwen3vl.ForwardTrace;
+import dev.quire.model.qwen3vl.ImageProcessor;
+import dev.quire.model.qwen3vl.LoraAdapter;
+import dev.quire.model.qwen3vl.ProcessedImage;
+import dev.quire.model.qwen3vl.ProcessorConfig;
+import dev.quire.model.qwen3vl.Qwen3VLConfig;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,7 +69,7 @@ public final class ColQwen3Encoder implements MultiVectorEncoder {
     }
     TorchRuntime.init();
     TorchRuntime.threads(options.threads());
-    ModelConfig config = ModelConfig.read(checkpoint);
+    Qwen3VLConfig config = Qwen3VLConfig.read(checkpoint);
     ProcessorConfig processorConfig = ProcessorConfig.read(checkpoint);
     if (processorConfig.patchSize() != config.vision().patchSize()
         || processorConfig.mergeSize() != config.vision().mergeSize()
@@ -77,7 +86,8 @@ public final class ColQwen3Encoder implements MultiVectorEncoder {
     PromptTokenizer tokenizer = PromptTokenizer.open(checkpoint, config);
     try {
       ColQwen3Model model = ColQwen3Model.load(config, weightFiles, lora, options.mergeLora(),
-          TorchRuntime.device(options), TorchRuntime.dtype(options));
+          TorchRuntime.device(options.device(), options.precision()),
+          TorchRuntime.dtype(options.precision()));
       String name = folderName(checkpoint) + (lora == null ? "" : "+" + folderName(lora));
       EncoderInfo info = new EncoderInfo(name, hash, model.dimension());
       return new ColQwen3Encoder(model, tokenizer, new ImageProcessor(processorConfig), options, info);
@@ -156,7 +166,7 @@ public final class ColQwen3Encoder implements MultiVectorEncoder {
       for (T input : inputs.subList(from, Math.min(inputs.size(), from + batchSize))) {
         batch.add(prepare.apply(input));
       }
-      List<float[]> vectors = model.forward(batch, Trace.NONE);
+      List<float[]> vectors = model.forward(batch, ForwardTrace.NONE);
       for (int i = 0; i < batch.size(); i++) {
         ColQwen3Model.Sequence s = batch.get(i);
         out.add(new EmbeddedInput(s.ids(), s.image() == null ? null : s.image().grid(),

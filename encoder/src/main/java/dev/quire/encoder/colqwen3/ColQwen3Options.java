@@ -1,5 +1,7 @@
 package dev.quire.encoder.colqwen3;
 
+import dev.quire.model.ComputeDevice;
+import dev.quire.model.Precision;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -22,14 +24,8 @@ import java.util.Objects;
  * @param hashCache folder remembering weight-file digests by path, size and modification time,
  *     so reopening a checkpoint does not rehash gigabytes; null hashes every time
  */
-public record ColQwen3Options(Device device, Precision precision, int threads, String queryPrefix,
+public record ColQwen3Options(ComputeDevice device, Precision precision, int threads, String queryPrefix,
     int maxVisualTokens, int pageBatchSize, int queryBatchSize, boolean mergeLora, Path hashCache) {
-
-  /** Where the model runs. */
-  public enum Device { AUTO, CPU, CUDA }
-
-  /** The floating-point type of weights and activations. */
-  public enum Precision { FLOAT32, FLOAT16 }
 
   public ColQwen3Options {
     Objects.requireNonNull(device, "device");
@@ -47,21 +43,12 @@ public record ColQwen3Options(Device device, Precision precision, int threads, S
           + pageBatchSize + " and queries " + queryBatchSize);
     }
     // AUTO is checked once resolved, when the encoder opens (TorchRuntime.device)
-    checkPrecisionFits(precision, device != Device.CPU);
-  }
-
-  /** Refuses float16 off CUDA. */
-  static void checkPrecisionFits(Precision precision, boolean onGpu) {
-    if (precision == Precision.FLOAT16 && !onGpu) {
-      throw new IllegalArgumentException(
-          "float16 runs only on CUDA: libtorch computes half precision on the CPU at about"
-              + " 1 GFLOP/s; use float32 on the CPU");
-    }
+    precision.checkFits(device != ComputeDevice.CPU);
   }
 
   /** CPU or GPU as available, float32, DJL's threads, no prefix, the checkpoint's pixel budget. */
   public static ColQwen3Options defaults() {
-    return new ColQwen3Options(Device.AUTO, Precision.FLOAT32, 0, "", 0, 4, 32, true,
+    return new ColQwen3Options(ComputeDevice.AUTO, Precision.FLOAT32, 0, "", 0, 4, 32, true,
         defaultHashCache());
   }
 
@@ -73,7 +60,7 @@ public record ColQwen3Options(Device device, Precision precision, int threads, S
     return base.resolve("quire").resolve("checkpoint-hashes");
   }
 
-  public ColQwen3Options withDevice(Device device) {
+  public ColQwen3Options withDevice(ComputeDevice device) {
     return new ColQwen3Options(device, precision, threads, queryPrefix, maxVisualTokens,
         pageBatchSize, queryBatchSize, mergeLora, hashCache);
   }

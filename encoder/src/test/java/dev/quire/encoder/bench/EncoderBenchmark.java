@@ -1,5 +1,7 @@
 package dev.quire.encoder.bench;
 
+import dev.quire.model.ComputeDevice;
+import dev.quire.model.Precision;
 import dev.quire.encoder.colqwen3.ColQwen3Encoder;
 import dev.quire.encoder.colqwen3.ColQwen3Options;
 import java.awt.image.BufferedImage;
@@ -48,7 +50,7 @@ public final class EncoderBenchmark {
     int threads = Integer.parseInt(arguments.getOrDefault("threads", "2"));
     int repeats = Integer.parseInt(arguments.getOrDefault("repeats", "3"));
     ColQwen3Options options = ColQwen3Options.defaults()
-        .withDevice(ColQwen3Options.Device.CPU)
+        .withDevice(ComputeDevice.CPU)
         .withThreads(threads)
         .withMaxVisualTokens(Integer.parseInt(arguments.getOrDefault("max-visual-tokens", "0")))
         .withBatchSizes(Integer.parseInt(arguments.getOrDefault("page-batch", "4")),

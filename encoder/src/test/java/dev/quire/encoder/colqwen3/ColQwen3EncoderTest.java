@@ -1,5 +1,7 @@
 package dev.quire.encoder.colqwen3;
 
+import dev.quire.model.ComputeDevice;
+import dev.quire.model.Precision;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -8,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quire.encoder.EncoderInfo;
 import dev.quire.encoder.MultiVector;
-import dev.quire.encoder.safetensors.SafetensorsFile;
+import dev.quire.model.safetensors.SafetensorsFile;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +30,7 @@ class ColQwen3EncoderTest {
   private static ColQwen3Encoder encoder;
 
   private static ColQwen3Options cpu() {
-    return ColQwen3Options.defaults().withDevice(ColQwen3Options.Device.CPU)
+    return ColQwen3Options.defaults().withDevice(ComputeDevice.CPU)
         .withHashCache(dir.resolve("hashes"));
   }
 
@@ -174,12 +176,12 @@ class ColQwen3EncoderTest {
 
   @Test
   void badOptionsAndFoldersAreRefusedClearly() {
-    assertThatThrownBy(() -> cpu().withPrecision(ColQwen3Options.Precision.FLOAT16))
+    assertThatThrownBy(() -> cpu().withPrecision(Precision.FLOAT16))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("float16 runs only on CUDA");
     assertThatThrownBy(() -> ColQwen3Encoder.open(dir.resolve("nowhere"), null, cpu()))
         .isInstanceOf(IOException.class).hasMessageContaining("nowhere").hasMessageContaining("does not exist");
     assertThatThrownBy(() -> ColQwen3Encoder.open(Fixtures.path("colqwen3-tiny-128"), null,
-        cpu().withDevice(ColQwen3Options.Device.CUDA)))
+        cpu().withDevice(ComputeDevice.CUDA)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no GPU");
     assertThatThrownBy(() -> cpu().withBatchSizes(0, 1)).hasMessageContaining("batch sizes");
   }

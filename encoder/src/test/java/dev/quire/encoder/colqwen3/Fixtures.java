@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,12 +16,13 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  /** The fixtures live in the model module, which owns the Qwen3-VL reference; tests run in their module's folder. */
   private static Path root() {
-    try {
-      return Path.of(Fixtures.class.getResource("/reference/index.json").toURI()).getParent();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
+    Path root = Path.of("..", "model", "src", "test", "resources", "reference").toAbsolutePath().normalize();
+    if (!java.nio.file.Files.isRegularFile(root.resolve("index.json"))) {
+      throw new IllegalStateException("reference fixtures not found at " + root);
     }
+    return root;
   }
 
   static Path path(String relative) {

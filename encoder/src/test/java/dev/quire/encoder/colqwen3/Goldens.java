@@ -1,10 +1,11 @@
 package dev.quire.encoder.colqwen3;
 
+import dev.quire.model.qwen3vl.ForwardTrace;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quire.encoder.safetensors.SafetensorsFile;
-import dev.quire.encoder.safetensors.SafetensorsTensor;
+import dev.quire.model.safetensors.SafetensorsFile;
+import dev.quire.model.safetensors.SafetensorsTensor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +22,7 @@ final class Goldens {
   record Captured(long[] shape, float[] values) {}
 
   /** Collects every traced tensor as float32 heap arrays. */
-  static final class Recorder implements Trace {
+  static final class Recorder implements ForwardTrace {
     final Map<String, Captured> tensors = new LinkedHashMap<>();
 
     @Override

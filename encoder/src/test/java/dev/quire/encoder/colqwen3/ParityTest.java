@@ -1,5 +1,8 @@
 package dev.quire.encoder.colqwen3;
 
+import dev.quire.model.qwen3vl.Qwen3VLConfig;
+import dev.quire.model.qwen3vl.ForwardTrace;
+import dev.quire.model.qwen3vl.Positions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
@@ -118,7 +121,7 @@ class ParityTest {
 
   /** get_rope_index's positions and deltas; for text-only batches arange(seq) shifted by padding. */
   private static void checkPositions(Goldens golden, List<ColQwen3Model.Sequence> inputs,
-      ModelConfig config) {
+      Qwen3VLConfig config) {
     long[] positions = golden.longs.get("position_ids");
     long[] deltas = golden.longs.get("rope_deltas");
     int l = golden.length();
@@ -178,8 +181,8 @@ class ParityTest {
     inputs.get("pages").forEach(p -> pages.add(reference.page(p.asText())));
     List<ColQwen3Model.Sequence> queries = new ArrayList<>();
     inputs.get("queries").forEach(q -> queries.add(reference.query(q.asText(), "")));
-    List<float[]> pageVectors = reference.model.forward(pages, Trace.NONE);
-    List<float[]> queryVectors = reference.model.forward(queries, Trace.NONE);
+    List<float[]> pageVectors = reference.model.forward(pages, ForwardTrace.NONE);
+    List<float[]> queryVectors = reference.model.forward(queries, ForwardTrace.NONE);
     int d = reference.model.dimension();
     float[] expected = golden.floats.get("scores");
     for (int q = 0; q < queries.size(); q++) {

@@ -1,5 +1,11 @@
 package dev.quire.encoder.colqwen3;
 
+import dev.quire.model.qwen3vl.Qwen3VLConfig;
+import dev.quire.model.qwen3vl.ImageProcessor;
+import dev.quire.model.qwen3vl.ProcessorConfig;
+import dev.quire.model.qwen3vl.ProcessedImage;
+import dev.quire.model.qwen3vl.CheckpointWeights;
+import dev.quire.model.TorchRuntime;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
@@ -11,7 +17,7 @@ import java.util.List;
 /** A fixture checkpoint loaded the way the encoder loads it, with its tokenizer and processor. */
 final class ReferenceModel implements AutoCloseable {
 
-  final ModelConfig config;
+  final Qwen3VLConfig config;
   final ImageProcessor processor;
   final PromptTokenizer tokenizer;
   final ColQwen3Model model;
@@ -20,7 +26,7 @@ final class ReferenceModel implements AutoCloseable {
     try {
       Path folder = Fixtures.path(checkpoint);
       TorchRuntime.init();
-      config = ModelConfig.read(folder);
+      config = Qwen3VLConfig.read(folder);
       processor = new ImageProcessor(ProcessorConfig.read(folder));
       tokenizer = PromptTokenizer.open(folder, config);
       model = ColQwen3Model.load(config, CheckpointWeights.weightFiles(folder),

@@ -1,0 +1,47 @@
+package dev.quire.model.qwen3vl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** The reference fixtures written by tools/reference/make_fixtures.py. */
+final class Fixtures {
+
+  static final Path ROOT = root();
+
+  private Fixtures() {}
+
+  private static Path root() {
+    try {
+      return Path.of(Fixtures.class.getResource("/reference/index.json").toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Path path(String relative) {
+    return ROOT.resolve(relative);
+  }
+
+  static JsonNode json(String relative) {
+    try {
+      return new ObjectMapper().readTree(path(relative).toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
