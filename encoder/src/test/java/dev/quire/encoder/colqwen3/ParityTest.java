@@ -131,7 +131,7 @@ class ParityTest {
       ColQwen3Model.Sequence s = inputs.get(b);
       int[][] grids = s.image() == null ? new int[0][]
           : new int[][] {{s.image().gridT(), s.image().gridH(), s.image().gridW()}};
-      int[][] ours = Positions.text(s.ids(), config.imageTokenId(), grids, config.vision().mergeSize());
+      int[][] ours = Positions.text(s.ids(), config.imageTokenId(), grids, config.vision().mergeSize()).axes();
       int n = s.ids().length;
       int pad = l - n;
       int max = 0;

@@ -14,13 +14,29 @@ public final class Positions {
   private Positions() {}
 
   /**
-   * M-RoPE positions [3][length] of one unpadded sequence. {@code grids} are the (t, h, w)
+   * M-RoPE positions of a run of tokens: {@code axes} [3][length] (t, h, w), and {@code next},
+   * the position the token after the run takes on all three axes (transformers keeps it as
+   * {@code rope_deltas}: after an image it is the image's start + max(h, w) / merge, not the
+   * start + its token count).
+   */
+  public record Text(int[][] axes, int next) {}
+
+  /**
+   * M-RoPE positions of one unpadded sequence from position 0. {@code grids} are the (t, h, w)
    * patch grids of its images in order; image tokens are the runs of {@code imageTokenId}.
    */
-  public static int[][] text(int[] ids, int imageTokenId, int[][] grids, int merge) {
+  public static Text text(int[] ids, int imageTokenId, int[][] grids, int merge) {
+    return text(ids, imageTokenId, grids, merge, 0);
+  }
+
+  /**
+   * M-RoPE positions of tokens that continue a sequence whose next position is {@code start}
+   * (0 for a new sequence): what a decoding step or a continued prompt needs.
+   */
+  public static Text text(int[] ids, int imageTokenId, int[][] grids, int merge, int start) {
     int n = ids.length;
     int[][] positions = new int[3][n];
-    int current = 0;
+    int current = start;
     int image = 0;
     int i = 0;
     while (i < n) {
@@ -59,7 +75,7 @@ public final class Positions {
       throw new IllegalArgumentException(
           "sequence has " + image + " image token runs for " + grids.length + " images");
     }
-    return positions;
+    return new Text(positions, current);
   }
 
   /** Per patch of an image in merge-block order: {row, column} on its (h, w) patch grid. */

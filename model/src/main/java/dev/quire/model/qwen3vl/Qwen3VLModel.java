@@ -183,6 +183,61 @@ public final class Qwen3VLModel implements AutoCloseable {
    */
   public Hidden forward(NDManager into, List<Sequence> sequences, Attention attention,
       Set<Integer> keepLayers, ForwardTrace trace) {
+    return run(into, sequences, new int[sequences.size()], attention, keepLayers, trace).hidden();
+  }
+
+  /** An empty key/value cache for {@code sequences} sequences of this model. */
+  public KvCache newCache(int sequences) {
+    return new KvCache(config.text(), sequences, manager, dtype);
+  }
+
+  /**
+   * Runs {@code sequences} (one per sequence of {@code cache}, in order) through the backbone
+   * and keeps their keys and values in {@code cache}: the prompt of a generation, or its
+   * continuation when the cache holds tokens already (positions go on from each sequence's
+   * {@link KvCache#nextPosition}). A sequence may be empty. Returns the new rows' hidden states,
+   * as {@link #forward} does.
+   */
+  public Hidden prefill(NDManager into, List<Sequence> sequences, KvCache cache) {
+    if (sequences.size() != cache.sequences()) {
+      throw new IllegalArgumentException("the cache holds " + cache.sequences()
+          + " sequences, the prefill has " + sequences.size());
+    }
+    int[] starts = new int[sequences.size()];
+    int[] rows = new int[sequences.size()];
+    for (int s = 0; s < starts.length; s++) {
+      starts[s] = cache.nextPosition(s);
+      rows[s] = sequences.get(s).ids().length;
+    }
+    cache.begin(rows);
+    try {
+      Run run = run(into, sequences, starts, cache, Set.of(), ForwardTrace.NONE);
+      cache.commit(run.next());
+      return run.hidden();
+    } catch (RuntimeException e) {
+      cache.abort();
+      throw e;
+    }
+  }
+
+  /**
+   * One decoding step: token {@code tokens[s]} appended to each sequence {@code s} of
+   * {@code cache}, at its next position. Returns the final-normed hidden state of each new
+   * token, [sequences, hidden], in {@code into}.
+   */
+  public NDArray step(NDManager into, int[] tokens, KvCache cache) {
+    List<Sequence> next = new ArrayList<>(tokens.length);
+    for (int token : tokens) {
+      next.add(new Sequence(new int[] {token}, List.of()));
+    }
+    return prefill(into, next, cache).lastHidden();
+  }
+
+  /** A pass's hidden states and the position each sequence's next token takes. */
+  private record Run(Hidden hidden, int[] next) {}
+
+  private Run run(NDManager into, List<Sequence> sequences, int[] starts, Attention attention,
+      Set<Integer> keepLayers, ForwardTrace trace) {
     for (int layer : keepLayers) {
       if (layer < 0 || layer >= config.text().layers()) {
         throw new IllegalArgumentException("layer " + layer + " is outside 0.."
@@ -195,6 +250,7 @@ public final class Qwen3VLModel implements AutoCloseable {
     }
     int[] ids = new int[tokens];
     int[] lengths = new int[sequences.size()];
+    int[] next = new int[sequences.size()];
     int[][] positions = new int[3][tokens];
     List<ProcessedImage> images = new ArrayList<>();
     List<Long> imageRows = new ArrayList<>();
@@ -204,10 +260,11 @@ public final class Qwen3VLModel implements AutoCloseable {
       Sequence s = sequences.get(i);
       int[][] grids = s.images().stream().map(ProcessedImage::grid).toArray(int[][]::new);
       images.addAll(s.images());
-      int[][] own = Positions.text(s.ids(), config.imageTokenId(), grids, merge);
+      Positions.Text own = Positions.text(s.ids(), config.imageTokenId(), grids, merge, starts[i]);
       for (int axis = 0; axis < 3; axis++) {
-        System.arraycopy(own[axis], 0, positions[axis], at, s.ids().length);
+        System.arraycopy(own.axes()[axis], 0, positions[axis], at, s.ids().length);
       }
+      next[i] = own.next();
       for (int j = 0; j < s.ids().length; j++) {
         if (s.ids()[j] == config.imageTokenId()) {
           imageRows.add((long) at + j);
@@ -244,7 +301,7 @@ public final class Qwen3VLModel implements AutoCloseable {
       NDArray hidden = text.forward(x, attention, positions, deepstack, rows, keepLayers, kept, trace);
       hidden.attach(into);
       kept.values().forEach(array -> array.attach(into));
-      return new Hidden(hidden, lengths, Collections.unmodifiableMap(kept));
+      return new Run(new Hidden(hidden, lengths, Collections.unmodifiableMap(kept)), next);
     }
   }
 

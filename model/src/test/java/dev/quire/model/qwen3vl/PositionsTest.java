@@ -34,10 +34,40 @@ class PositionsTest {
     // 2 text tokens, an image of 1 x 4 x 6 patches (2 x 3 merged tokens), 2 text tokens
     int pad = 9;
     int[] ids = {1, 2, pad, pad, pad, pad, pad, pad, 3, 4};
-    int[][] p = Positions.text(ids, pad, new int[][] {{1, 4, 6}}, 2);
+    int[][] p = Positions.text(ids, pad, new int[][] {{1, 4, 6}}, 2).axes();
     assertThat(p[0]).containsExactly(0, 1, 2, 2, 2, 2, 2, 2, 5, 6);
     assertThat(p[1]).containsExactly(0, 1, 2, 2, 2, 3, 3, 3, 5, 6);
     assertThat(p[2]).containsExactly(0, 1, 2, 3, 4, 2, 3, 4, 5, 6);
+  }
+
+  @Test
+  void theNextPositionFollowsTheLargerMergedSideNotTheImageTokenCount() {
+    int pad = 9;
+    // one image (2 x 3 merged tokens) between text: the next token takes 7, not 10
+    int[] one = {1, 2, pad, pad, pad, pad, pad, pad, 3, 4};
+    assertThat(Positions.text(one, pad, new int[][] {{1, 4, 6}}, 2).next()).isEqualTo(7);
+    // two images, the second (2 x 2 merged tokens) last: 1 + 3 for the first, 5 + 2 for the second
+    int[] two = {1, pad, pad, pad, pad, pad, pad, 2, pad, pad, pad, pad};
+    Positions.Text text = Positions.text(two, pad, new int[][] {{1, 4, 6}, {1, 4, 4}}, 2);
+    assertThat(text.axes()[0]).containsExactly(0, 1, 1, 1, 1, 1, 1, 4, 5, 5, 5, 5);
+    assertThat(text.axes()[1]).containsExactly(0, 1, 1, 1, 2, 2, 2, 4, 5, 5, 6, 6);
+    assertThat(text.axes()[2]).containsExactly(0, 1, 2, 3, 1, 2, 3, 4, 5, 6, 5, 6);
+    assertThat(text.next()).isEqualTo(7);
+    // text only: one past the last token
+    assertThat(Positions.text(new int[] {1, 2, 3}, pad, new int[0][], 2).next()).isEqualTo(3);
+  }
+
+  @Test
+  void aContinuationStartsAtTheSequencesNextPosition() {
+    int pad = 9;
+    Positions.Text step = Positions.text(new int[] {5}, pad, new int[0][], 2, 7);
+    assertThat(step.axes()[0]).containsExactly(7);
+    assertThat(step.axes()[1]).containsExactly(7);
+    assertThat(step.axes()[2]).containsExactly(7);
+    assertThat(step.next()).isEqualTo(8);
+    Positions.Text image = Positions.text(new int[] {pad, pad, 3}, pad, new int[][] {{1, 2, 4}}, 2, 4);
+    assertThat(image.axes()[2]).containsExactly(4, 5, 6);
+    assertThat(image.next()).isEqualTo(7);
   }
 
   @Test

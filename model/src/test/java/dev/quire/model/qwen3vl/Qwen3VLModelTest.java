@@ -36,10 +36,10 @@ class Qwen3VLModelTest {
   @TempDir Path dir;
 
   /** A golden case's unpadded inputs and the reference tensors of its real rows, packed. */
-  private record Golden(List<Qwen3VLModel.Sequence> sequences, Map<String, float[]> packed,
+  record Golden(List<Qwen3VLModel.Sequence> sequences, Map<String, float[]> packed,
       int hidden) {}
 
-  private static Qwen3VLModel load(String checkpoint, Path lora, boolean merge) throws IOException {
+  static Qwen3VLModel load(String checkpoint, Path lora, boolean merge) throws IOException {
     TorchRuntime.init();
     Path folder = Fixtures.path(checkpoint);
     return load(folder, lora, merge);
@@ -50,7 +50,7 @@ class Qwen3VLModelTest {
         new Qwen3VLModel.Options(lora, merge, Device.cpu(), DataType.FLOAT32, List.of("custom_text_proj")));
   }
 
-  private static Golden golden(String stem, String checkpoint) throws IOException {
+  static Golden golden(String stem, String checkpoint) throws IOException {
     JsonNode description = Fixtures.json("goldens/" + stem + ".json");
     ImageProcessor processor = new ImageProcessor(ProcessorConfig.read(Fixtures.path(checkpoint)));
     List<ProcessedImage> images = new ArrayList<>();
