@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * A Qwen3-VL checkpoint's own tokenizer.json (Hugging Face tokenizers, native, via DJL), as it
  * is: its pre/post-processing, no padding, no truncation. Special-token ids come from its
- * {@code added_tokens}, checked against config.json, never from constants.
+ * {@code added_tokens}, checked against config.json, never from constants. Ids go back to text
+ * through its byte-level alphabet ({@link ByteLevelDecoder}), at once or as a stream.
  */
 public final class Qwen3VLTokenizer implements AutoCloseable {
 
@@ -25,10 +26,13 @@ public final class Qwen3VLTokenizer implements AutoCloseable {
 
   private final HuggingFaceTokenizer tokenizer;
   private final Map<String, Integer> special;
+  private final ByteLevelDecoder decoder;
 
-  private Qwen3VLTokenizer(HuggingFaceTokenizer tokenizer, Map<String, Integer> special) {
+  private Qwen3VLTokenizer(HuggingFaceTokenizer tokenizer, Map<String, Integer> special,
+      ByteLevelDecoder decoder) {
     this.tokenizer = tokenizer;
     this.special = special;
+    this.decoder = decoder;
   }
 
   /** Opens {@code tokenizer.json} of a checkpoint folder and checks it against its config. */
@@ -37,7 +41,8 @@ public final class Qwen3VLTokenizer implements AutoCloseable {
     if (!Files.isRegularFile(file)) {
       throw new IOException(checkpoint + " has no tokenizer.json");
     }
-    Map<String, Integer> special = addedTokens(file);
+    JsonNode json = new ObjectMapper().readTree(file.toFile());
+    Map<String, Integer> special = addedTokens(json);
     for (String token : List.of(IMAGE_PAD, END_OF_TEXT, VISION_START, VISION_END,
         "<|im_start|>", "<|im_end|>")) {
       if (!special.containsKey(token)) {
@@ -49,7 +54,13 @@ public final class Qwen3VLTokenizer implements AutoCloseable {
         config.visionStartTokenId());
     check(file, VISION_END, special.get(VISION_END), "vision_end_token_id",
         config.visionEndTokenId());
-    return new Qwen3VLTokenizer(raw(file), special);
+    ByteLevelDecoder decoder;
+    try {
+      decoder = ByteLevelDecoder.of(json, file.toString());
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    return new Qwen3VLTokenizer(raw(file), special, decoder);
   }
 
   /** A tokenizer.json as it is, unchecked (for tokenizer-only uses and tests). */
@@ -66,8 +77,8 @@ public final class Qwen3VLTokenizer implements AutoCloseable {
     }
   }
 
-  private static Map<String, Integer> addedTokens(Path tokenizerJson) throws IOException {
-    JsonNode added = new ObjectMapper().readTree(tokenizerJson.toFile()).path("added_tokens");
+  private static Map<String, Integer> addedTokens(JsonNode tokenizerJson) {
+    JsonNode added = tokenizerJson.path("added_tokens");
     Map<String, Integer> ids = new HashMap<>();
     for (JsonNode token : added) {
       ids.put(token.path("content").asText(), token.path("id").asInt());
@@ -89,13 +100,18 @@ public final class Qwen3VLTokenizer implements AutoCloseable {
     return ids(tokenizer.encode(text));
   }
 
-  /** The text of {@code ids}, special tokens included unless {@code skipSpecial}. */
+  /**
+   * The text of {@code ids}, special tokens included unless {@code skipSpecial}, as the
+   * tokenizers library decodes them (transformers' {@code decode} without clean-up, which Qwen
+   * checkpoints turn off).
+   */
   public String decode(int[] ids, boolean skipSpecial) {
-    long[] wide = new long[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      wide[i] = ids[i];
-    }
-    return tokenizer.decode(wide, skipSpecial);
+    return decoder.decode(ids, skipSpecial);
+  }
+
+  /** A decoder of generated ids one at a time that never returns half a character. */
+  public ByteLevelDecoder.Incremental incremental(boolean skipSpecial) {
+    return decoder.incremental(skipSpecial);
   }
 
   private static int[] ids(Encoding encoding) {
