@@ -4,7 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.stream.Stream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -16,13 +25,40 @@ final class Fixtures {
 
   private Fixtures() {}
 
-  /** The fixtures live in the model module, which owns the Qwen3-VL reference; tests run in their module's folder. */
+  /**
+   * The fixtures come from the model module's test jar: in a reactor build its test-classes
+   * folder is on the class path and read in place; from a packaged test jar they are unpacked
+   * once into target/ (checkpoints are memory-mapped, which needs real files).
+   */
   private static Path root() {
-    Path root = Path.of("..", "model", "src", "test", "resources", "reference").toAbsolutePath().normalize();
-    if (!java.nio.file.Files.isRegularFile(root.resolve("index.json"))) {
-      throw new IllegalStateException("reference fixtures not found at " + root);
+    URL index = Fixtures.class.getResource("/reference/index.json");
+    if (index == null) {
+      throw new IllegalStateException("the reference fixtures (quire-model's test jar) are not on"
+          + " the class path");
     }
-    return root;
+    try {
+      if (index.getProtocol().equals("file")) {
+        return Path.of(index.toURI()).getParent();
+      }
+      Path target = Path.of("target", "model-reference").toAbsolutePath();
+      URI jar = URI.create(index.toString().substring(0, index.toString().indexOf("!/")) + "!/");
+      try (FileSystem zip = FileSystems.newFileSystem(jar, Map.of());
+          Stream<Path> files = Files.walk(zip.getPath("/reference"))) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Path out = target.resolve(zip.getPath("/").relativize(file).toString());
+          if (Files.isDirectory(file)) {
+            Files.createDirectories(out);
+          } else if (!Files.exists(out) || Files.size(out) != Files.size(file)) {
+            Files.copy(file, out, StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      }
+      return target.resolve("reference");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot unpack the reference fixtures from " + index, e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static Path path(String relative) {

@@ -64,7 +64,7 @@ public final class Qwen3VLModel implements AutoCloseable {
   private final VisionTower vision;
   private final TextDecoder text;
   private final Map<String, Linear> heads = new LinkedHashMap<>();
-  private Linear lmHead;
+  private LanguageModelHead lmHead;
 
   private Qwen3VLModel(Qwen3VLConfig config, CheckpointWeights checkpoint, LoraAdapter adapter,
       NDManager manager, Options options) {
@@ -145,23 +145,32 @@ public final class Qwen3VLModel implements AutoCloseable {
   }
 
   /**
-   * The language-model head [vocab, hidden], loaded on first use: the token embedding table when
+   * The language-model head, loaded on first use: the token embedding table when
    * {@code tie_word_embeddings}, else the checkpoint's {@code lm_head.weight} (a retrieval
-   * checkpoint may have dropped it: then this says so).
+   * checkpoint may have dropped it: then this says so). Retrieval never calls it, so an encoder
+   * holds no head in memory.
    */
-  public synchronized Linear lmHead() {
+  public synchronized LanguageModelHead lmHead() {
     if (lmHead == null) {
-      long[] shape = {config.text().vocabSize(), config.text().hiddenSize()};
-      if (config.tieWordEmbeddings()) {
-        lmHead = new Linear(weights.load("language_model.embed_tokens.weight", shape), null, List.of());
-      } else if (checkpoint.has("lm_head.weight")) {
-        lmHead = new Linear(weights.load("lm_head.weight", shape), null, List.of());
-      } else {
-        throw new IllegalArgumentException("the checkpoint has no lm_head.weight and does not tie"
-            + " word embeddings: it cannot produce token logits");
-      }
+      lmHead = loadLmHead(LanguageModelHead.CHUNK_ROWS);
     }
     return lmHead;
+  }
+
+  /** A new head held in blocks of {@code chunkRows} rows. */
+  LanguageModelHead loadLmHead(int chunkRows) {
+    long vocab = config.text().vocabSize();
+    long hidden = config.text().hiddenSize();
+    String name;
+    if (config.tieWordEmbeddings()) {
+      name = "language_model.embed_tokens.weight";
+    } else if (checkpoint.has("lm_head.weight")) {
+      name = "lm_head.weight";
+    } else {
+      throw new IllegalArgumentException("the checkpoint has no lm_head.weight and does not tie"
+          + " word embeddings: it cannot produce token logits");
+    }
+    return new LanguageModelHead(weights.loadRows(name, vocab, hidden, chunkRows));
   }
 
   /** The unmerged LoRA modules, in load order: empty when merged or without adapter. */

@@ -62,6 +62,27 @@ final class WeightLoader {
   }
 
   /**
+   * The matrix {@code name} [rows, columns] as arrays of at most {@code chunkRows} rows each, for
+   * a matrix over the size one array can take (the language-model head of an 8B model is 1.2 GB
+   * in bfloat16): each part is loaded as {@link #load} loads a tensor.
+   */
+  List<NDArray> loadRows(String name, long rows, long columns, int chunkRows) {
+    SafetensorsTensor tensor = checkpoint.tensor(name, rows, columns);
+    List<NDArray> parts = new ArrayList<>();
+    for (long from = 0; from < rows; from += chunkRows) {
+      try (NDManager scratch = model.newSubManager(); Arena widening = Arena.ofConfined()) {
+        SafetensorsTensor part = tensor.rows(from, Math.min(chunkRows, rows - from));
+        NDArray array = owned(create(part, scratch, widening));
+        array.attach(model);
+        parts.add(array);
+      } finally {
+        scratchViews.clear();
+      }
+    }
+    return parts;
+  }
+
+  /**
    * A linear layer over the modules {@code names} (fused along the output when several), each
    * {@code [outs[i], in]}, with biases when {@code bias}; adapter modules merged or kept.
    */

@@ -40,6 +40,22 @@ public record SafetensorsTensor(String name, SafetensorsDType dtype, long[] shap
     return n;
   }
 
+  /**
+   * Rows {@code [from, from + count)} of the first axis as a tensor of their own, a slice of the
+   * same mapping (for loading a tensor too large to be one array in parts).
+   */
+  public SafetensorsTensor rows(long from, long count) {
+    if (shape.length == 0 || from < 0 || count < 0 || from + count > shape[0]) {
+      throw new IllegalArgumentException("rows " + from + ".." + (from + count) + " are outside "
+          + this);
+    }
+    long rowBytes = shape[0] == 0 ? 0 : data.byteSize() / shape[0];
+    long[] part = shape.clone();
+    part[0] = count;
+    return new SafetensorsTensor(name + "[" + from + ":" + (from + count) + "]", dtype, part,
+        data.asSlice(from * rowBytes, count * rowBytes));
+  }
+
   /** The values as floats on the heap: F32 as stored, F16 and BF16 widened exactly. */
   public float[] toFloatArray() {
     int n = Math.toIntExact(elementCount());

@@ -132,15 +132,53 @@ class Qwen3VLModelTest {
     }
   }
 
+  /** hidden x W^T in double precision on the host, W [vocab, width] as the checkpoint has it. */
+  private static float[] hostLogits(float[] hidden, int rows, float[] weight, int width) {
+    int vocab = weight.length / width;
+    float[] logits = new float[rows * vocab];
+    for (int r = 0; r < rows; r++) {
+      for (int v = 0; v < vocab; v++) {
+        double sum = 0;
+        for (int i = 0; i < width; i++) {
+          sum += (double) hidden[r * width + i] * weight[v * width + i];
+        }
+        logits[r * vocab + v] = (float) sum;
+      }
+    }
+    return logits;
+  }
+
+  private static float[] randomRows(int rows, int width, long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    float[] values = new float[rows * width];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) random.nextGaussian();
+    }
+    return values;
+  }
+
   @Test
   void theLanguageModelHeadIsTheCheckpointsOrTheTiedEmbeddingTable() throws IOException {
     try (Qwen3VLModel tomoro = load("colqwen3-tiny-320-tomoro", null, true);
         CheckpointWeights weights = CheckpointWeights.open(
-            CheckpointWeights.weightFiles(Fixtures.path("colqwen3-tiny-320-tomoro")))) {
-      NDArray head = tomoro.lmHead().weight();
-      assertThat(head.getShape().getShape()).containsExactly(
-          tomoro.config().text().vocabSize(), tomoro.config().text().hiddenSize());
-      assertThat(head.toFloatArray()).containsExactly(weights.tensor("lm_head.weight").toFloatArray());
+            CheckpointWeights.weightFiles(Fixtures.path("colqwen3-tiny-320-tomoro")));
+        NDManager into = tomoro.manager().newSubManager()) {
+      int width = tomoro.config().text().hiddenSize();
+      float[] hidden = randomRows(3, width, 7);
+      NDArray rows = into.create(hidden, new ai.djl.ndarray.types.Shape(3, width));
+      LanguageModelHead head = tomoro.lmHead();
+      assertThat(head.vocabSize()).isEqualTo(tomoro.config().text().vocabSize());
+      assertThat(head.blocks()).isEqualTo(1);
+      NDArray logits = head.logits(rows);
+      assertThat(logits.getShape().getShape()).containsExactly(3, head.vocabSize());
+      assertClose(logits, hostLogits(hidden, 3, weights.tensor("lm_head.weight").toFloatArray(), width),
+          "logits of the untied head");
+      // held in blocks of 100 rows (11 blocks, the last of 88): the same logits
+      LanguageModelHead blocks = tomoro.loadLmHead(100);
+      assertThat(blocks.blocks()).isEqualTo((int) Math.ceilDiv(head.vocabSize(), 100));
+      assertClose(blocks.logits(rows), logits.toFloatArray(), "logits of the head in blocks");
+      assertThatThrownBy(() -> head.logits(into.zeros(new ai.djl.ndarray.types.Shape(2, width + 1))))
+          .hasMessageContaining("do not fit a head of width " + width);
     }
     try (Qwen3VLModel colpali = load("colqwen3-tiny-128", null, true)) {
       assertThatThrownBy(colpali::lmHead).hasMessageContaining("no lm_head.weight");
@@ -153,10 +191,15 @@ class Qwen3VLModelTest {
     new ObjectMapper().writeValue(tied.resolve("config.json").toFile(), config);
     Files.copy(source.resolve("model.safetensors"), tied.resolve("model.safetensors"));
     try (Qwen3VLModel model = load(tied, null, true);
-        CheckpointWeights weights = CheckpointWeights.open(CheckpointWeights.weightFiles(tied))) {
+        CheckpointWeights weights = CheckpointWeights.open(CheckpointWeights.weightFiles(tied));
+        NDManager into = model.manager().newSubManager()) {
       assertThat(model.config().tieWordEmbeddings()).isTrue();
-      assertThat(model.lmHead().weight().toFloatArray()).containsExactly(
-          weights.tensor("language_model.embed_tokens.weight").toFloatArray());
+      int width = model.config().text().hiddenSize();
+      float[] hidden = randomRows(2, width, 11);
+      NDArray rows = into.create(hidden, new ai.djl.ndarray.types.Shape(2, width));
+      assertClose(model.loadLmHead(500).logits(rows), hostLogits(hidden, 2,
+          weights.tensor("language_model.embed_tokens.weight").toFloatArray(), width),
+          "logits of the tied head");
     }
   }
 

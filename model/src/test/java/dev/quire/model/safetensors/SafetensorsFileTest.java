@@ -70,6 +70,24 @@ class SafetensorsFileTest {
     }
   }
 
+  @Test
+  void rowsAreASliceOfTheSameValues() {
+    float[] values = new float[12];
+    ByteBuffer bf16 = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (i - 5) * 0.375f;
+      bf16.putShort((short) (Float.floatToRawIntBits(values[i]) >>> 16));
+    }
+    SafetensorsTensor matrix = new SafetensorsTensor("m", SafetensorsDType.BF16, new long[] {4, 3},
+        MemorySegment.ofArray(bf16.array()));
+    SafetensorsTensor middle = matrix.rows(1, 2);
+    assertThat(middle.shape()).containsExactly(2, 3);
+    assertThat(middle.name()).isEqualTo("m[1:3]");
+    assertThat(middle.toFloatArray()).containsExactly(java.util.Arrays.copyOfRange(values, 3, 9));
+    assertThat(matrix.rows(3, 1).toFloatArray()).containsExactly(values[9], values[10], values[11]);
+    assertThatThrownBy(() -> matrix.rows(3, 2)).hasMessageContaining("rows 3..5 are outside m BF16[4, 3]");
+  }
+
   private static SafetensorsTensor tensor(SafetensorsDType dtype, ByteBuffer bytes) {
     return new SafetensorsTensor("t", dtype, new long[] {12}, MemorySegment.ofArray(bytes.array()));
   }
