@@ -113,6 +113,11 @@ public final class ChatTemplate {
     return source;
   }
 
+  /** The special tokens the template sees (eos_token, pad_token, ...). */
+  public Map<String, Object> specialTokens() {
+    return specialTokens;
+  }
+
   /**
    * Renders {@code messages} (maps with {@code role} and {@code content}, a string or a list of
    * parts such as {@code {type: text, text: ...}} and {@code {type: image}}) with {@code options}
@@ -153,10 +158,20 @@ public final class ChatTemplate {
     return new ChatTemplateException(raised != null ? raised : "the chat template failed: " + message);
   }
 
+  /**
+   * The messages as transformers' Qwen3-VL processor hands them to the template: keys whose value
+   * is null dropped, {@code {type: image_url, image_url: {url}}} parts as {@code {type: image,
+   * url}}, and the reasoning aliases filled.
+   */
   private static List<Map<String, Object>> aliasReasoning(List<? extends Map<String, ?>> messages) {
     List<Map<String, Object>> aliased = new ArrayList<>(messages.size());
     for (Map<String, ?> message : messages) {
-      Map<String, Object> copy = new LinkedHashMap<>(message);
+      Map<String, Object> copy = new LinkedHashMap<>();
+      message.forEach((key, value) -> {
+        if (value != null) {
+          copy.put(key, key.equals("content") && value instanceof List<?> parts ? imageParts(parts) : value);
+        }
+      });
       for (String field : REASONING_FIELDS) {
         Object reasoning = message.get(field);
         if (reasoning != null) {
@@ -168,6 +183,24 @@ public final class ChatTemplate {
       aliased.add(copy);
     }
     return aliased;
+  }
+
+  private static List<Object> imageParts(List<?> parts) {
+    List<Object> out = new ArrayList<>(parts.size());
+    for (Object part : parts) {
+      if (part instanceof Map<?, ?> map && "image_url".equals(map.get("type"))) {
+        Map<String, Object> image = new LinkedHashMap<>();
+        image.put("type", "image");
+        Object url = map.get("image_url") instanceof Map<?, ?> inner ? inner.get("url") : map.get("image_url");
+        if (url != null) {
+          image.put("url", url);
+        }
+        out.add(image);
+      } else {
+        out.add(part);
+      }
+    }
+    return out;
   }
 
   private static Jinjava engine() {
