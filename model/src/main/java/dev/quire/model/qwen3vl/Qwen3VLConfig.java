@@ -17,9 +17,13 @@ import java.util.Arrays;
 public record Qwen3VLConfig(Text text, Vision vision, int imageTokenId, int visionStartTokenId,
     int visionEndTokenId, boolean tieWordEmbeddings) {
 
-  /** The text decoder's shape. */
+  /**
+   * The text decoder's shape; {@code maxPositions} is the context length
+   * ({@code max_position_embeddings}).
+   */
   public record Text(int hiddenSize, int intermediateSize, int layers, int heads, int kvHeads,
-      int headDim, double rmsEps, double ropeTheta, int[] mropeSection, int vocabSize) {
+      int headDim, double rmsEps, double ropeTheta, int[] mropeSection, int vocabSize,
+      int maxPositions) {
 
     /** Query heads per key/value head (grouped-query attention). */
     public int groups() {
@@ -107,7 +111,9 @@ public record Qwen3VLConfig(Text text, Vision vision, int imageTokenId, int visi
     }
     return new Text(hidden, integer(node, "intermediate_size", where),
         integer(node, "num_hidden_layers", where), heads, kvHeads, headDim,
-        node.path("rms_norm_eps").asDouble(1e-6), theta, section, integer(node, "vocab_size", where));
+        node.path("rms_norm_eps").asDouble(1e-6), theta, section, integer(node, "vocab_size", where),
+        // Qwen3-VL's default when a config leaves it out
+        node.path("max_position_embeddings").asInt(262144));
   }
 
   private static Vision parseVision(JsonNode node, String where) {

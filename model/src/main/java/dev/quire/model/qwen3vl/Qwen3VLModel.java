@@ -192,7 +192,7 @@ public final class Qwen3VLModel implements AutoCloseable {
    */
   public Hidden forward(NDManager into, List<Sequence> sequences, Attention attention,
       Set<Integer> keepLayers, ForwardTrace trace) {
-    return run(into, sequences, new int[sequences.size()], attention, keepLayers, trace).hidden();
+    return run(into, sequences, new int[sequences.size()], attention, keepLayers, trace, false).hidden();
   }
 
   /** An empty key/value cache for {@code sequences} sequences of this model. */
@@ -208,9 +208,28 @@ public final class Qwen3VLModel implements AutoCloseable {
    * as {@link #forward} does.
    */
   public Hidden prefill(NDManager into, List<Sequence> sequences, KvCache cache) {
+    return extend(into, sequences, cache, false);
+  }
+
+  /**
+   * One decoding step: token {@code tokens[s]} appended to each sequence {@code s} of
+   * {@code cache}, at its next position. Returns the final-normed hidden state of each new
+   * token, [sequences, hidden], in {@code into}. A generated token is text even when it is the
+   * image pad id (a model may emit it): it takes the next position and its own embedding, as in
+   * transformers, where decoding steps carry no pixels.
+   */
+  public NDArray step(NDManager into, int[] tokens, KvCache cache) {
+    List<Sequence> next = new ArrayList<>(tokens.length);
+    for (int token : tokens) {
+      next.add(new Sequence(new int[] {token}, List.of()));
+    }
+    return extend(into, next, cache, true).lastHidden();
+  }
+
+  private Hidden extend(NDManager into, List<Sequence> sequences, KvCache cache, boolean text) {
     if (sequences.size() != cache.sequences()) {
       throw new IllegalArgumentException("the cache holds " + cache.sequences()
-          + " sequences, the prefill has " + sequences.size());
+          + " sequences, the " + (text ? "step" : "prefill") + " has " + sequences.size());
     }
     int[] starts = new int[sequences.size()];
     int[] rows = new int[sequences.size()];
@@ -220,7 +239,7 @@ public final class Qwen3VLModel implements AutoCloseable {
     }
     cache.begin(rows);
     try {
-      Run run = run(into, sequences, starts, cache, Set.of(), ForwardTrace.NONE);
+      Run run = run(into, sequences, starts, cache, Set.of(), ForwardTrace.NONE, text);
       cache.commit(run.next());
       return run.hidden();
     } catch (RuntimeException e) {
@@ -229,24 +248,12 @@ public final class Qwen3VLModel implements AutoCloseable {
     }
   }
 
-  /**
-   * One decoding step: token {@code tokens[s]} appended to each sequence {@code s} of
-   * {@code cache}, at its next position. Returns the final-normed hidden state of each new
-   * token, [sequences, hidden], in {@code into}.
-   */
-  public NDArray step(NDManager into, int[] tokens, KvCache cache) {
-    List<Sequence> next = new ArrayList<>(tokens.length);
-    for (int token : tokens) {
-      next.add(new Sequence(new int[] {token}, List.of()));
-    }
-    return prefill(into, next, cache).lastHidden();
-  }
-
   /** A pass's hidden states and the position each sequence's next token takes. */
   private record Run(Hidden hidden, int[] next) {}
 
+  /** {@code textOnly}: every id is a text token (decoding steps), image pad ids included. */
   private Run run(NDManager into, List<Sequence> sequences, int[] starts, Attention attention,
-      Set<Integer> keepLayers, ForwardTrace trace) {
+      Set<Integer> keepLayers, ForwardTrace trace, boolean textOnly) {
     for (int layer : keepLayers) {
       if (layer < 0 || layer >= config.text().layers()) {
         throw new IllegalArgumentException("layer " + layer + " is outside 0.."
@@ -269,13 +276,15 @@ public final class Qwen3VLModel implements AutoCloseable {
       Sequence s = sequences.get(i);
       int[][] grids = s.images().stream().map(ProcessedImage::grid).toArray(int[][]::new);
       images.addAll(s.images());
-      Positions.Text own = Positions.text(s.ids(), config.imageTokenId(), grids, merge, starts[i]);
+      // -1 is no token id: with it, every id takes the next text position
+      Positions.Text own = Positions.text(s.ids(), textOnly ? -1 : config.imageTokenId(), grids, merge,
+          starts[i]);
       for (int axis = 0; axis < 3; axis++) {
         System.arraycopy(own.axes()[axis], 0, positions[axis], at, s.ids().length);
       }
       next[i] = own.next();
       for (int j = 0; j < s.ids().length; j++) {
-        if (s.ids()[j] == config.imageTokenId()) {
+        if (!textOnly && s.ids()[j] == config.imageTokenId()) {
           imageRows.add((long) at + j);
         }
       }

@@ -1,0 +1,83 @@
+package dev.quire.cli;
+
+import static dev.quire.cli.CliTest.quire;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quire.cli.CliTest.Result;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code quire generate} on the tiny instruct checkpoints of tools/reference: the answer
+ * transformers gives (ids, text, where it stops), streamed or as JSON, with and without an image;
+ * bad input as a one-line error.
+ */
+class GenerateCliTest {
+
+  private static final Path REFERENCE =
+      Path.of("../model/src/test/resources/reference-instruct").toAbsolutePath().normalize();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static JsonNode golden(String name) throws IOException {
+    return JSON.readTree(REFERENCE.resolve("goldens/" + name + ".json").toFile()).get("rows").get(0);
+  }
+
+  private static List<Integer> ints(JsonNode array) {
+    List<Integer> out = new ArrayList<>();
+    array.forEach(v -> out.add(v.asInt()));
+    return out;
+  }
+
+  @Test
+  void jsonGivesTransformersAnswerAndWhereItStopped() throws IOException {
+    JsonNode golden = golden("instruct-tied-user");
+    String prompt = golden.get("messages").get(0).get("content").asText();
+    Result result = quire("generate", "--model", REFERENCE.resolve("instruct-tied").toString(),
+        "--device", "cpu", "--json", prompt);
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    JsonNode json = JSON.readTree(result.out());
+    assertThat(ints(json.get("prompt_token_ids"))).isEqualTo(ints(golden.get("prompt_ids")));
+    assertThat(ints(json.get("token_ids"))).isEqualTo(ints(golden.get("eos_stopped_ids")));
+    assertThat(json.get("text").asText()).isEqualTo(golden.get("eos_stopped_text").asText());
+    assertThat(json.get("finish_reason").asText()).isEqualTo("stop");
+    assertThat(json.get("logprobs")).hasSize(json.get("token_ids").size());
+    assertThat(json.get("timings").get("prompt_tokens").asInt()).isEqualTo(golden.get("prompt_ids").size());
+    assertThat(json.get("timings").has("decode_tokens_per_s")).isTrue();
+  }
+
+  @Test
+  void streamsTheAnswerAndReadsImages() throws IOException {
+    JsonNode golden = golden("instruct-untied-one-image");
+    Result streamed = quire("generate", "--model", REFERENCE.resolve("instruct-untied").toString(),
+        "--device", "cpu", "--image", REFERENCE.resolve("images/photo.png").toString(),
+        "Describe the image.");
+    assertThat(streamed.exitCode()).as(streamed.err()).isZero();
+    assertThat(streamed.out()).isEqualTo(golden.get("eos_stopped_text").asText() + System.lineSeparator());
+    Result limited = quire("generate", "--model", REFERENCE.resolve("instruct-untied").toString(),
+        "--device", "cpu", "--json", "--max-new-tokens", "4", "--image",
+        REFERENCE.resolve("images/photo.png").toString(), "Describe the image.");
+    JsonNode json = JSON.readTree(limited.out());
+    assertThat(ints(json.get("token_ids"))).isEqualTo(ints(golden.get("greedy_ids")).subList(0, 4));
+    assertThat(json.get("finish_reason").asText()).isEqualTo("length");
+  }
+
+  @Test
+  void badInputIsAOneLineError() {
+    Result noModel = quire("generate", "hello");
+    assertThat(noModel.exitCode()).isEqualTo(2);
+    assertThat(noModel.err()).contains("needs --model DIR");
+    Result noImage = quire("generate", "--model", REFERENCE.resolve("instruct-tied").toString(),
+        "--image", "/no/such/page.png", "hello");
+    assertThat(noImage.exitCode()).isEqualTo(1);
+    assertThat(noImage.err()).contains("cannot read image /no/such/page.png").doesNotContain("at dev.quire");
+    Path retrieval = Path.of("../model/src/test/resources/reference/colqwen3-tiny-128").toAbsolutePath().normalize();
+    Result notInstruct = quire("generate", "--model", retrieval.toString(), "hello");
+    assertThat(notInstruct.exitCode()).isEqualTo(1);
+    assertThat(notInstruct.err()).contains("no lm_head.weight").contains("cannot produce token logits");
+  }
+}

@@ -1,0 +1,60 @@
+package dev.quire.generation;
+
+import java.util.List;
+
+/**
+ * One generated answer: the prompt's ids, the generated ids (a stop id included when one ended
+ * it, as transformers returns them), the text of the generated ids without special tokens, each
+ * generated token's log-probability under the model, why it ended and how long it took.
+ */
+public record GenerationResult(int[] promptTokenIds, int[] tokenIds, String text,
+    double[] logprobs, FinishReason finishReason, Timings timings) {
+
+  /**
+   * Wall-clock time of the prompt's forward pass and of the decoding steps after it, and the
+   * rates they give.
+   */
+  public record Timings(long prefillNanos, long decodeNanos, int promptTokens, int generatedTokens) {
+    public double prefillMillis() {
+      return prefillNanos / 1e6;
+    }
+
+    public double decodeMillis() {
+      return decodeNanos / 1e6;
+    }
+
+    public double prefillTokensPerSecond() {
+      return prefillNanos == 0 ? 0 : promptTokens / (prefillNanos / 1e9);
+    }
+
+    /** Tokens after the first (which the prefill gives) per second of decoding steps. */
+    public double decodeTokensPerSecond() {
+      return decodeNanos == 0 || generatedTokens < 2 ? 0 : (generatedTokens - 1) / (decodeNanos / 1e9);
+    }
+  }
+
+  public GenerationResult {
+    promptTokenIds = promptTokenIds.clone();
+    tokenIds = tokenIds.clone();
+    logprobs = logprobs.clone();
+  }
+
+  @Override
+  public int[] tokenIds() {
+    return tokenIds.clone();
+  }
+
+  @Override
+  public int[] promptTokenIds() {
+    return promptTokenIds.clone();
+  }
+
+  @Override
+  public double[] logprobs() {
+    return logprobs.clone();
+  }
+
+  public List<Integer> tokenIdList() {
+    return java.util.Arrays.stream(tokenIds).boxed().toList();
+  }
+}

@@ -1,0 +1,17 @@
+package dev.quire.generation.sampling;
+
+/**
+ * One step of turning a sequence's next-token logits into the scores a token is chosen from
+ * (transformers' LogitsProcessor / LogitsWarper): temperature, top-k, penalties, masks. Processors
+ * compose in a list, each changing {@code scores} in place; a score of negative infinity takes a
+ * token out.
+ */
+@FunctionalInterface
+public interface LogitsProcessor {
+
+  /**
+   * @param tokens the sequence so far, prompt and generated ids
+   * @param scores one score per vocabulary id, changed in place
+   */
+  void process(int[] tokens, float[] scores);
+}
