@@ -8,6 +8,8 @@ import dev.quire.datasets.DocumentRejectedException;
 import dev.quire.datasets.LoadedDocument;
 import dev.quire.datasets.ReaderConfig;
 import dev.quire.generation.Decoding;
+import dev.quire.generation.DecodingSettings;
+import dev.quire.generation.TokenLogprob;
 import dev.quire.generation.GenerationResult;
 import dev.quire.generation.LocalGenerator;
 import dev.quire.generation.Prompt;
@@ -40,8 +42,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "generate",
     description = {
-      "Generate an answer with a Qwen3-VL instruct model (greedy), streamed as it is written.",
-      "Images (or the pages of a PDF) given with --image are shown to the model before the prompt."
+      "Generate an answer with a Qwen3-VL instruct model, streamed as it is written.",
+      "Images (or the pages of a PDF) given with --image are shown to the model before the prompt.",
+      "Decoding follows the checkpoint's generation_config.json unless an option says otherwise."
     })
 final class GenerateCommand implements Callable<Integer> {
 
@@ -60,6 +63,40 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "512",
       description = "At most this many new tokens (default: ${DEFAULT-VALUE}).")
   int maxNewTokens;
+
+  @Option(names = "--greedy", description = "Take the most likely token at each step (as --temperature 0).")
+  boolean greedy;
+
+  @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature; 0 is greedy.")
+  Double temperature;
+
+  @Option(names = "--top-p", paramLabel = "P", description = "Nucleus sampling: the smallest set of tokens with this probability.")
+  Double topP;
+
+  @Option(names = "--top-k", paramLabel = "K", description = "Sample among the K most likely tokens.")
+  Integer topK;
+
+  @Option(names = "--min-p", paramLabel = "P", description = "Drop tokens less likely than P times the most likely one.")
+  Double minP;
+
+  @Option(names = "--repetition-penalty", paramLabel = "X", description = "Penalise every token already in the sequence (1 = off).")
+  Double repetitionPenalty;
+
+  @Option(names = "--presence-penalty", paramLabel = "X", description = "Subtract X from generated tokens' scores (-2..2).")
+  Double presencePenalty;
+
+  @Option(names = "--frequency-penalty", paramLabel = "X", description = "Subtract X per earlier use of a generated token (-2..2).")
+  Double frequencyPenalty;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Makes sampling reproducible.")
+  Long seed;
+
+  @Option(names = "--stop", paramLabel = "TEXT", description = "End the answer where this text appears, without it (repeatable).")
+  List<String> stop = new ArrayList<>();
+
+  @Option(names = "--logprobs", paramLabel = "N", defaultValue = "0",
+      description = "With --json: the N most likely alternatives of each token (0-20).")
+  int logprobs;
 
   @Option(names = "--json", description = "Print one JSON object (ids, text, log-probabilities,"
       + " finish reason, timings) instead of streaming text.")
@@ -106,7 +143,7 @@ final class GenerateCommand implements Callable<Integer> {
       AtomicBoolean cancelled = new AtomicBoolean();
       Interrupts.onInterrupt(cancelled);
       GenerationResult result = generator.generate(built,
-          Decoding.greedy(maxNewTokens, generator.generationConfig()),
+          Decoding.of(settings(), generator.generationConfig()),
           new TokenSink() {
             @Override
             public void accept(int sequence, int token, String text) {
@@ -136,6 +173,12 @@ final class GenerateCommand implements Callable<Integer> {
       out.flush();
       return cancelled.get() ? 130 : 0;
     }
+  }
+
+  private DecodingSettings settings() {
+    return new DecodingSettings(maxNewTokens, greedy ? Boolean.FALSE : null,
+        greedy ? null : temperature, topP, topK, minP, repetitionPenalty, presencePenalty,
+        frequencyPenalty, seed, stop, List.of(), false, logprobs);
   }
 
   /** Each file's pages, read as the indexer reads them (type by magic bytes, EXIF upright). */
@@ -173,6 +216,15 @@ final class GenerateCommand implements Callable<Integer> {
     ArrayNode logprobs = root.putArray("logprobs");
     for (double lp : result.logprobs()) {
       logprobs.add(lp);
+    }
+    if (!result.topLogprobs().isEmpty()) {
+      ArrayNode steps = root.putArray("top_logprobs");
+      for (List<TokenLogprob> step : result.topLogprobs()) {
+        ArrayNode alternatives = steps.addArray();
+        for (TokenLogprob alternative : step) {
+          alternatives.addObject().put("token_id", alternative.tokenId()).put("logprob", alternative.logprob());
+        }
+      }
     }
     root.put("finish_reason", result.finishReason().apiName());
     GenerationResult.Timings t = result.timings();

@@ -38,7 +38,7 @@ class GenerateCliTest {
     JsonNode golden = golden("instruct-tied-user");
     String prompt = golden.get("messages").get(0).get("content").asText();
     Result result = quire("generate", "--model", REFERENCE.resolve("instruct-tied").toString(),
-        "--device", "cpu", "--json", prompt);
+        "--device", "cpu", "--greedy", "--json", prompt);
     assertThat(result.exitCode()).as(result.err()).isZero();
     JsonNode json = JSON.readTree(result.out());
     assertThat(ints(json.get("prompt_token_ids"))).isEqualTo(ints(golden.get("prompt_ids")));
@@ -54,16 +54,33 @@ class GenerateCliTest {
   void streamsTheAnswerAndReadsImages() throws IOException {
     JsonNode golden = golden("instruct-untied-one-image");
     Result streamed = quire("generate", "--model", REFERENCE.resolve("instruct-untied").toString(),
-        "--device", "cpu", "--image", REFERENCE.resolve("images/photo.png").toString(),
-        "Describe the image.");
+        "--device", "cpu", "--temperature", "0", "--image",
+        REFERENCE.resolve("images/photo.png").toString(), "Describe the image.");
     assertThat(streamed.exitCode()).as(streamed.err()).isZero();
     assertThat(streamed.out()).isEqualTo(golden.get("eos_stopped_text").asText() + System.lineSeparator());
     Result limited = quire("generate", "--model", REFERENCE.resolve("instruct-untied").toString(),
-        "--device", "cpu", "--json", "--max-new-tokens", "4", "--image",
+        "--device", "cpu", "--greedy", "--json", "--max-new-tokens", "4", "--logprobs", "2", "--image",
         REFERENCE.resolve("images/photo.png").toString(), "Describe the image.");
     JsonNode json = JSON.readTree(limited.out());
     assertThat(ints(json.get("token_ids"))).isEqualTo(ints(golden.get("greedy_ids")).subList(0, 4));
     assertThat(json.get("finish_reason").asText()).isEqualTo("length");
+    assertThat(json.get("top_logprobs")).hasSize(4);
+    assertThat(json.get("top_logprobs").get(0).get(0).get("token_id").asInt())
+        .isEqualTo(json.get("token_ids").get(0).asInt());
+  }
+
+  @Test
+  void samplingFollowsTheCheckpointAndASeedRepeatsIt() throws IOException {
+    String model = REFERENCE.resolve("instruct-tied").toString();
+    Result first = quire("generate", "--model", model, "--device", "cpu", "--json", "--seed", "3",
+        "--max-new-tokens", "12", "Hello");
+    Result second = quire("generate", "--model", model, "--device", "cpu", "--json", "--seed", "3",
+        "--max-new-tokens", "12", "Hello");
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(JSON.readTree(first.out()).get("token_ids")).isEqualTo(JSON.readTree(second.out()).get("token_ids"));
+    Result bad = quire("generate", "--model", model, "--top-p", "1.5", "Hello");
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err()).contains("top-p lies in (0, 1]");
   }
 
   @Test

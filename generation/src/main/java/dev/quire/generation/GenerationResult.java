@@ -4,11 +4,13 @@ import java.util.List;
 
 /**
  * One generated answer: the prompt's ids, the generated ids (a stop id included when one ended
- * it, as transformers returns them), the text of the generated ids without special tokens, each
- * generated token's log-probability under the model, why it ended and how long it took.
+ * it, as transformers returns them), the text of the generated ids without special tokens (cut
+ * before a stop string that ended it), each generated token's log-probability under the model
+ * and, when asked, the most likely alternatives at each step, why it ended and how long it took.
  */
 public record GenerationResult(int[] promptTokenIds, int[] tokenIds, String text,
-    double[] logprobs, FinishReason finishReason, Timings timings) {
+    double[] logprobs, List<List<TokenLogprob>> topLogprobs, FinishReason finishReason,
+    Timings timings) {
 
   /**
    * Wall-clock time of the prompt's forward pass and of the decoding steps after it, and the
@@ -37,6 +39,7 @@ public record GenerationResult(int[] promptTokenIds, int[] tokenIds, String text
     promptTokenIds = promptTokenIds.clone();
     tokenIds = tokenIds.clone();
     logprobs = logprobs.clone();
+    topLogprobs = topLogprobs.stream().map(List::copyOf).toList();
   }
 
   @Override

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import dev.quire.generation.chat.ChatTemplate;
 import dev.quire.generation.sampling.LogSoftmax;
 import dev.quire.generation.sampling.LogitsProcessor;
+import dev.quire.generation.sampling.TokenChooser;
 import dev.quire.model.ComputeDevice;
 import dev.quire.model.Precision;
 import dev.quire.model.TorchRuntime;
@@ -133,17 +134,24 @@ public final class LocalGenerator implements AutoCloseable {
     }
     List<List<Integer>> generated = new ArrayList<>();
     List<List<Double>> logprobs = new ArrayList<>();
+    List<List<List<TokenLogprob>>> alternatives = new ArrayList<>();
     List<ByteLevelDecoder.Incremental> texts = new ArrayList<>();
     List<StringBuilder> answers = new ArrayList<>();
+    int[] shown = new int[n];
+    int[] stoppedAt = new int[n];
+    Arrays.fill(stoppedAt, -1);
     FinishReason[] finished = new FinishReason[n];
     int[][] history = new int[n][];
     for (int s = 0; s < n; s++) {
       generated.add(new ArrayList<>());
       logprobs.add(new ArrayList<>());
+      alternatives.add(new ArrayList<>());
       texts.add(tokenizer.incremental(true));
       answers.add(new StringBuilder());
       history[s] = batch.get(s).ids();
     }
+    StopStrings stops = new StopStrings(decoding.stopStrings());
+    TokenChooser chooser = decoding.chooser();
     LanguageModelHead head = model.lmHead();
     long started = System.nanoTime();
     long prefillNanos;
@@ -172,32 +180,38 @@ public final class LocalGenerator implements AutoCloseable {
             continue;
           }
           float[] scores = logits[s];
-          double logprob;
-          int token;
-          if (decoding.processors().isEmpty()) {
-            token = decoding.chooser().choose(scores);
-            logprob = LogSoftmax.of(scores, token);
-          } else {
-            float[] processed = scores.clone();
+          float[] processed = scores;
+          if (!decoding.processors().isEmpty()) {
+            processed = scores.clone();
             for (LogitsProcessor processor : decoding.processors()) {
-              processor.process(history[s], processed);
+              processor.process(history[s], batch.get(s).length(), processed);
             }
-            token = decoding.chooser().choose(processed);
-            logprob = LogSoftmax.of(scores, token);
           }
+          int token = chooser.choose(s, processed);
+          double normaliser = LogSoftmax.logSumExp(scores);
           next[s] = token;
           generated.get(s).add(token);
-          logprobs.get(s).add(logprob);
+          logprobs.get(s).add(scores[token] - normaliser);
+          if (decoding.topLogprobs() > 0) {
+            alternatives.get(s).add(top(scores, normaliser, decoding.topLogprobs()));
+          }
           history[s] = Arrays.copyOf(history[s], history[s].length + 1);
           history[s][history[s].length - 1] = token;
-          String piece = texts.get(s).push(token);
-          answers.get(s).append(piece);
-          sink.accept(s, token, piece);
+          StringBuilder answer = answers.get(s);
+          int before = answer.length();
+          answer.append(texts.get(s).push(token));
           if (decoding.stopIds().contains(token)) {
+            finished[s] = FinishReason.STOP;
+          } else if (!stops.isEmpty() && (stoppedAt[s] = stops.find(answer, before)) >= 0) {
             finished[s] = FinishReason.STOP;
           } else if (generated.get(s).size() == maxNew) {
             finished[s] = FinishReason.LENGTH;
           }
+          // show what no stop string can still take back
+          int safe = stoppedAt[s] >= 0 ? stoppedAt[s]
+              : finished[s] != null || stops.isEmpty() ? answer.length() : stops.safeLength(answer);
+          sink.accept(s, token, answer.substring(shown[s], Math.max(shown[s], safe)));
+          shown[s] = Math.max(shown[s], safe);
         }
         boolean all = true;
         for (FinishReason f : finished) {
@@ -222,16 +236,38 @@ public final class LocalGenerator implements AutoCloseable {
     long decodeNanos = System.nanoTime() - started - prefillNanos;
     List<GenerationResult> results = new ArrayList<>(n);
     for (int s = 0; s < n; s++) {
-      String rest = texts.get(s).finish();
-      answers.get(s).append(rest);
-      sink.end(s, rest);
+      StringBuilder answer = answers.get(s);
+      if (stoppedAt[s] >= 0) {
+        answer.setLength(stoppedAt[s]);
+      } else {
+        answer.append(texts.get(s).finish());
+      }
+      sink.end(s, answer.substring(Math.min(shown[s], answer.length())));
       int[] ids = generated.get(s).stream().mapToInt(Integer::intValue).toArray();
       double[] lp = logprobs.get(s).stream().mapToDouble(Double::doubleValue).toArray();
-      results.add(new GenerationResult(batch.get(s).ids(), ids, answers.get(s).toString(), lp,
-          finished[s] == null ? FinishReason.LENGTH : finished[s],
+      results.add(new GenerationResult(batch.get(s).ids(), ids, answer.toString(), lp,
+          alternatives.get(s), finished[s] == null ? FinishReason.LENGTH : finished[s],
           new GenerationResult.Timings(prefillNanos, decodeNanos, batch.get(s).length(), ids.length)));
     }
     return results;
+  }
+
+  /** The {@code count} most likely ids of raw {@code scores}, most likely first. */
+  private static List<TokenLogprob> top(float[] scores, double normaliser, int count) {
+    java.util.PriorityQueue<Integer> best = new java.util.PriorityQueue<>(
+        (a, b) -> scores[a] != scores[b] ? Float.compare(scores[a], scores[b]) : Integer.compare(b, a));
+    for (int i = 0; i < scores.length; i++) {
+      best.add(i);
+      if (best.size() > count) {
+        best.poll();
+      }
+    }
+    List<TokenLogprob> out = new ArrayList<>(best.size());
+    while (!best.isEmpty()) {
+      int id = best.poll();
+      out.addFirst(new TokenLogprob(id, scores[id] - normaliser));
+    }
+    return out;
   }
 
   /** The id fed to a finished sequence while others go on (its outputs are ignored). */

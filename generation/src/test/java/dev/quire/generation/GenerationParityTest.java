@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quire.generation.sampling.LogitsProcessor;
-import dev.quire.generation.sampling.TokenChooser;
 import dev.quire.model.ComputeDevice;
 import dev.quire.model.Precision;
 import dev.quire.model.safetensors.SafetensorsFile;
@@ -18,7 +17,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -85,7 +83,7 @@ class GenerationParityTest {
     }
 
     @Override
-    public void process(int[] tokens, float[] scores) {
+    public void process(int[] tokens, int promptLength, float[] scores) {
       // which sequence: the prompt lengths differ in a batch, and a step adds one token to each
       int sequence = -1;
       for (int s = 0; s < promptLengths.length; s++) {
@@ -115,7 +113,8 @@ class GenerationParityTest {
       prompts.add(prompt);
     }
     Recorder recorder = new Recorder(prompts.stream().mapToInt(Prompt::length).toArray());
-    Decoding greedy = new Decoding(32, Set.of(), List.of(recorder), TokenChooser.greedy());
+    Decoding greedy = Decoding.greedy(32, generator.generationConfig()).withoutStopIds()
+        .withProcessorsFirst(List.of(recorder));
     List<GenerationResult> results = generator.generate(prompts, greedy, TokenSink.NONE, () -> false);
     float[] logits;
     long[] shape;
@@ -193,7 +192,7 @@ class GenerationParityTest {
         List.of(Map.of("type", "image"), Map.of("type", "text", "text", "hi"))));
     assertThatThrownBy(() -> generator.prompts().build(oneImagePart, List.of(), Map.of()))
         .hasMessageContaining("1 image places for 0 images");
-    assertThatThrownBy(() -> new Decoding(-1, Set.of(), List.of(), TokenChooser.greedy()))
+    assertThatThrownBy(() -> Decoding.greedy(-1, generator.generationConfig()))
         .hasMessageContaining("must not be negative");
   }
 }

@@ -10,8 +10,9 @@ package dev.quire.generation.sampling;
 public interface LogitsProcessor {
 
   /**
-   * @param tokens the sequence so far, prompt and generated ids
+   * @param tokens the sequence so far: the prompt's ids, then the generated ones
+   * @param promptLength how many of {@code tokens} are the prompt's
    * @param scores one score per vocabulary id, changed in place
    */
-  void process(int[] tokens, float[] scores);
+  void process(int[] tokens, int promptLength, float[] scores);
 }
