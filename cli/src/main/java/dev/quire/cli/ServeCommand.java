@@ -1,6 +1,7 @@
 package dev.quire.cli;
 
 import dev.quire.encoder.colqwen3.ColQwen3Encoder;
+import dev.quire.generation.backend.Generators;
 import dev.quire.server.InvalidConfigException;
 import dev.quire.server.QuireServer;
 import dev.quire.server.ServerConfig;
@@ -54,6 +55,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--no-sample", description = "Do not generate and index the sample corpus.")
   boolean noSample;
 
+  @Option(names = "--generation-model", paramLabel = "DIR",
+      description = "A Qwen3-VL instruct checkpoint that answers /v1/chat/completions in process"
+          + " (a backend named local; more in the settings file's generation.backends).")
+  Path generationModel;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -79,6 +85,9 @@ final class ServeCommand implements Callable<Integer> {
     if (noSample) {
       flags.put("sample.enabled", "false");
     }
+    if (generationModel != null) {
+      flags.put("generation.model", generationModel.toString());
+    }
     Map<String, String> env = System.getenv();
     Path file =
         config != null
@@ -93,10 +102,20 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("invalid settings: " + e.getMessage(), e);
     }
     ColQwen3Encoder encoder = settings.model() == null ? null : model.open(settings.model());
+    Generators generators;
+    try {
+      generators = Generators.open(settings.generationBackends());
+    } catch (RuntimeException | java.io.IOException e) {
+      if (encoder != null) {
+        encoder.close();
+      }
+      throw e;
+    }
     QuireServer server;
     try {
-      server = QuireServer.start(settings, encoder);
+      server = QuireServer.start(settings, encoder, generators);
     } catch (RuntimeException | java.io.IOException e) {
+      generators.close();
       if (encoder != null) {
         encoder.close();
       }
@@ -108,6 +127,7 @@ final class ServeCommand implements Callable<Integer> {
                 () -> {
                   try {
                     server.close();
+                    generators.close();
                     if (encoder != null) {
                       encoder.close();
                     }

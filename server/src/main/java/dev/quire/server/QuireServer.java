@@ -3,6 +3,7 @@ package dev.quire.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quire.datasets.DocumentReader;
 import dev.quire.encoder.MultiVectorEncoder;
+import dev.quire.generation.backend.Generators;
 import dev.quire.server.api.ServerApp;
 import dev.quire.server.api.ServerContext;
 import dev.quire.server.collections.Collection;
@@ -70,6 +71,15 @@ public final class QuireServer implements Closeable {
    * @param encoder the model to embed with; null serves BM25 only
    */
   public static QuireServer start(ServerConfig config, MultiVectorEncoder encoder) throws IOException {
+    return start(config, encoder, Generators.none());
+  }
+
+  /**
+   * As {@link #start(ServerConfig, MultiVectorEncoder)}, answering chats with {@code generators}
+   * (opened and closed by the caller, as the encoder is).
+   */
+  public static QuireServer start(ServerConfig config, MultiVectorEncoder encoder,
+      Generators generators) throws IOException {
     Clock clock = Clock.systemUTC();
     Path data = config.dataDirectory().toAbsolutePath();
     Files.createDirectories(data);
@@ -110,7 +120,7 @@ public final class QuireServer implements Closeable {
               config, collections, jobs, webhooks, new ApiKeys(config.apiKeys()),
               new RateLimiter(config.rateLimit()), new SignedUrls(LINK_LIFETIME, clock),
               new AllowedRoots(config.allowedRoots()), fetcher, reader, metrics, audit,
-              new AccessLog(json), readiness, json, temporary, clock);
+              new AccessLog(json), readiness, json, temporary, clock, generators);
       Javalin app = ServerApp.create(context);
       app.start(config.http().host(), config.http().port());
       QuireServer server = new QuireServer(config, opened, readiness, jobs, app);

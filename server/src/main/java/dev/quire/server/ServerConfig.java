@@ -1,5 +1,6 @@
 package dev.quire.server;
 
+import dev.quire.generation.backend.BackendSpec;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
  * @param apiKeys who may call the API; empty means no keys, allowed only on a loopback address,
  *     where every local caller may read and write everything
  * @param allowedRoots server-side folders that index requests may name; empty disables them
+ * @param generationBackends the chat models of {@code /v1/chat/completions}; empty disables it
  */
 public record ServerConfig(
     Http http,
@@ -30,7 +32,8 @@ public record ServerConfig(
     List<Path> allowedRoots,
     UrlFetch imageUrls,
     Webhooks webhooks,
-    Sample sample) {
+    Sample sample,
+    List<BackendSpec> generationBackends) {
 
   /** Collection names: safe as folder names and in URLs. */
   public static final Pattern COLLECTION_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
@@ -44,6 +47,14 @@ public record ServerConfig(
     Objects.requireNonNull(webhooks, "webhooks");
     Objects.requireNonNull(sample, "sample");
     apiKeys = List.copyOf(apiKeys);
+    generationBackends = List.copyOf(generationBackends);
+    Set<String> backendNames = new HashSet<>();
+    for (BackendSpec backend : generationBackends) {
+      if (!backendNames.add(backend.name())) {
+        throw new IllegalArgumentException("generation.backends: two backends are named '"
+            + backend.name() + "'");
+      }
+    }
     allowedRoots = List.copyOf(allowedRoots);
     Set<String> names = new HashSet<>();
     Set<String> hashes = new HashSet<>();

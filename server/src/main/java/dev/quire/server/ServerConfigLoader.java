@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.quire.generation.backend.BackendSpec;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,10 +74,14 @@ public final class ServerConfigLoader {
     DEFAULTS.put("sample.collection", "default");
     DEFAULTS.put("sample.documents", "40");
     DEFAULTS.put("sample.seed", "42");
+    // shorthand for one in-process backend named "local"
+    DEFAULTS.put("generation.model", "");
   }
 
   private static final String API_KEYS = "apiKeys";
   private static final String ALLOWED_ROOTS = "allowedRoots";
+  private static final String BACKENDS = "generation.backends";
+  private static final Set<String> LOCAL_FIELDS = Set.of("type", "model", "id", "device", "threads", "maxQueued");
   private static final Set<String> KEY_FIELDS =
       Set.of("name", "key", "sha256", "collections", "access", "admin");
 
@@ -91,6 +96,8 @@ public final class ServerConfigLoader {
   private String apiKeysSource = "defaults";
   private List<String> allowedRoots = List.of();
   private String allowedRootsSource = "defaults";
+  private JsonNode backends = JsonNodeFactory.instance.objectNode();
+  private String backendsSource = "defaults";
 
   private ServerConfigLoader() {
     DEFAULTS.forEach((name, value) -> set(name, value, "defaults"));
@@ -164,7 +171,14 @@ public final class ServerConfigLoader {
     for (Map.Entry<String, JsonNode> field : node.properties()) {
       String name = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
       JsonNode value = field.getValue();
-      if (name.equals(API_KEYS)) {
+      if (name.equals(BACKENDS)) {
+        if (!value.isObject()) {
+          throw new InvalidConfigException(source + ": generation.backends must map backend names"
+              + " to their settings");
+        }
+        backends = value;
+        backendsSource = source;
+      } else if (name.equals(API_KEYS)) {
         if (!value.isArray()) {
           throw new InvalidConfigException(source + ": apiKeys must be a list");
         }
@@ -190,7 +204,8 @@ public final class ServerConfigLoader {
       } else {
         throw new InvalidConfigException(
             source + ": unknown setting '" + name + "'; known settings: "
-                + String.join(", ", DEFAULTS.keySet()) + ", " + API_KEYS + ", " + ALLOWED_ROOTS);
+                + String.join(", ", DEFAULTS.keySet()) + ", " + API_KEYS + ", " + ALLOWED_ROOTS
+                + ", " + BACKENDS);
       }
     }
   }
@@ -289,7 +304,8 @@ public final class ServerConfigLoader {
               bool("sample.enabled"),
               string("sample.collection"),
               (int) integer("sample.documents", 1, 10_000),
-              integer("sample.seed", Long.MIN_VALUE, Long.MAX_VALUE)));
+              integer("sample.seed", Long.MIN_VALUE, Long.MAX_VALUE)),
+          backends());
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage() + sourceHint(e.getMessage()), e);
     }
@@ -324,6 +340,45 @@ public final class ServerConfigLoader {
       }
     }
     return roots;
+  }
+
+  /** generation.backends, and the generation.model shorthand as a backend named "local". */
+  private List<BackendSpec> backends() throws InvalidConfigException {
+    List<BackendSpec> specs = new ArrayList<>();
+    String shorthand = string("generation.model");
+    if (!shorthand.isBlank()) {
+      specs.add(new BackendSpec.Local("local", Path.of(shorthand), null, null, 0, 8));
+    }
+    for (Map.Entry<String, JsonNode> entry : backends.properties()) {
+      String where = backendsSource + ": generation.backends." + entry.getKey();
+      JsonNode b = entry.getValue();
+      if (!b.isObject()) {
+        throw new InvalidConfigException(where + " must be a mapping (type, model, ...)");
+      }
+      String type = b.path("type").asText("");
+      if (!type.equals("local")) {
+        throw new InvalidConfigException(where + ".type is '" + type + "'; known types: local");
+      }
+      for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
+        String field = it.next();
+        if (!LOCAL_FIELDS.contains(field)) {
+          throw new InvalidConfigException(where + ": unknown field '" + field + "'; a local backend"
+              + " has " + String.join(", ", new java.util.TreeSet<>(LOCAL_FIELDS)));
+        }
+      }
+      if (!b.path("model").isTextual() || b.path("model").asText().isBlank()) {
+        throw new InvalidConfigException(where + ".model must name the checkpoint folder");
+      }
+      try {
+        specs.add(new BackendSpec.Local(entry.getKey(), Path.of(b.path("model").asText()),
+            b.path("id").asText(null),
+            dev.quire.model.ComputeDevice.valueOf(b.path("device").asText("auto").toUpperCase(Locale.ROOT)),
+            b.path("threads").asInt(0), b.path("maxQueued").asInt(8)));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException(where + ": " + e.getMessage(), e);
+      }
+    }
+    return specs;
   }
 
   private List<ServerConfig.ApiKeySpec> keys() throws InvalidConfigException {

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import dev.quire.generation.backend.BackendSpec;
+import dev.quire.model.ComputeDevice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -44,6 +46,37 @@ class ServerConfigLoaderTest {
 
     ServerConfig withFlag = ServerConfigLoader.load(file, Map.of("QUIRE_HTTP_PORT", "9100"), Map.of("http.port", "9200"));
     assertThat(withFlag.http().port()).isEqualTo(9200);
+  }
+
+  @Test
+  void generationBackendsAreNamedInTheFileOrGivenAsOneModel() throws Exception {
+    Path file = dir.resolve("generation.yaml");
+    Files.writeString(file, "generation:\n  backends:\n    small:\n      type: local\n"
+        + "      model: /models/qwen3-vl-2b\n      device: cpu\n      maxQueued: 3\n"
+        + "    large:\n      type: local\n      model: /models/qwen3-vl-8b\n      id: qwen3-vl-8b-instruct\n");
+    ServerConfig config = ServerConfigLoader.load(file, Map.of(), Map.of());
+    assertThat(config.generationBackends()).hasSize(2);
+    BackendSpec.Local small = (BackendSpec.Local) config.generationBackends().get(0);
+    assertThat(small.name()).isEqualTo("small");
+    assertThat(small.modelId()).isEqualTo("qwen3-vl-2b");
+    assertThat(small.device()).isEqualTo(ComputeDevice.CPU);
+    assertThat(small.maxQueued()).isEqualTo(3);
+    assertThat(((BackendSpec.Local) config.generationBackends().get(1)).modelId())
+        .isEqualTo("qwen3-vl-8b-instruct");
+    ServerConfig shorthand = ServerConfigLoader.load(null,
+        Map.of("QUIRE_GENERATION_MODEL", "/models/qwen3-vl-4b"), Map.of());
+    assertThat(shorthand.generationBackends()).singleElement()
+        .extracting(BackendSpec::name).isEqualTo("local");
+    assertThat(ServerConfigLoader.load(null, Map.of(), Map.of()).generationBackends()).isEmpty();
+
+    Path remote = dir.resolve("remote.yaml");
+    Files.writeString(remote, "generation:\n  backends:\n    gpu:\n      type: vllm\n      model: x\n");
+    assertThatThrownBy(() -> ServerConfigLoader.load(remote, Map.of(), Map.of()))
+        .hasMessageContaining("generation.backends.gpu.type is 'vllm'; known types: local");
+    Path unknown = dir.resolve("unknown.yaml");
+    Files.writeString(unknown, "generation:\n  backends:\n    a:\n      type: local\n      model: x\n      gpus: 2\n");
+    assertThatThrownBy(() -> ServerConfigLoader.load(unknown, Map.of(), Map.of()))
+        .hasMessageContaining("unknown field 'gpus'");
   }
 
   @Test

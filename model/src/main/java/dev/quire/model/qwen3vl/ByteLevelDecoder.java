@@ -81,6 +81,14 @@ public final class ByteLevelDecoder {
     return new String(all, 0, length, StandardCharsets.UTF_8);
   }
 
+  /**
+   * The bytes token {@code id} stands for (part of a character, for some), empty for an id the
+   * tokenizer does not know: what the OpenAI API reports as a token's {@code bytes}.
+   */
+  public byte[] tokenBytes(int id) {
+    return token(id, false).clone();
+  }
+
   /** Whether {@code id} is an added token marked special (dropped when skipping specials). */
   public boolean isSpecial(int id) {
     return id >= 0 && id < special.length && special[id];

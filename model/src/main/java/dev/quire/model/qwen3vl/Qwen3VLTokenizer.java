@@ -109,6 +109,11 @@ public final class Qwen3VLTokenizer implements AutoCloseable {
     return decoder.decode(ids, skipSpecial);
   }
 
+  /** The bytes of one token (see {@link ByteLevelDecoder#tokenBytes}). */
+  public byte[] tokenBytes(int id) {
+    return decoder.tokenBytes(id);
+  }
+
   /** A decoder of generated ids one at a time that never returns half a character. */
   public ByteLevelDecoder.Incremental incremental(boolean skipSpecial) {
     return decoder.incremental(skipSpecial);

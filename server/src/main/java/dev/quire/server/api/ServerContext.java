@@ -2,6 +2,7 @@ package dev.quire.server.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quire.datasets.DocumentReader;
+import dev.quire.generation.backend.Generators;
 import dev.quire.server.ServerConfig;
 import dev.quire.server.collections.Collections;
 import dev.quire.server.jobs.Jobs;
@@ -25,6 +26,7 @@ import java.time.Clock;
  * @param imageFetcher fetches client-named image URLs; null when that is disabled
  * @param reader identifies and decodes uploads (no OCR: indexing does that later)
  * @param temporaryDirectory where uploads are streamed before they are checked
+ * @param generators the chat models of /v1/chat/completions (none when not configured)
  */
 public record ServerContext(
     ServerConfig config,
@@ -43,4 +45,5 @@ public record ServerContext(
     Readiness readiness,
     ObjectMapper json,
     Path temporaryDirectory,
-    Clock clock) {}
+    Clock clock,
+    Generators generators) {}

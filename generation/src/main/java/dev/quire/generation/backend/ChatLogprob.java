@@ -1,0 +1,19 @@
+package dev.quire.generation.backend;
+
+import java.util.List;
+
+/**
+ * A generated token as the OpenAI API reports it: its text (a token may hold part of a character:
+ * then {@code bytes} says which), its log-probability, and the most likely alternatives.
+ */
+public record ChatLogprob(String token, byte[] bytes, double logprob, List<ChatLogprob> top) {
+  public ChatLogprob {
+    bytes = bytes.clone();
+    top = List.copyOf(top);
+  }
+
+  @Override
+  public byte[] bytes() {
+    return bytes.clone();
+  }
+}
