@@ -89,6 +89,11 @@ final class AccessControl {
       return Principal.LOCAL;
     }
     String key = ctx.header(KEY_HEADER);
+    String authorization = ctx.header("Authorization");
+    if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      // what OpenAI's clients send
+      key = authorization.substring(7).trim();
+    }
     if (key == null && signedAllowed && ctx.queryParam("sig") != null) {
       String keyName = ctx.queryParam("key");
       if (context
@@ -102,7 +107,7 @@ final class AccessControl {
       throw new ApiException(401, "UNAUTHORIZED", "the link's signature is invalid or expired");
     }
     if (key == null || key.isBlank()) {
-      throw new ApiException(401, "UNAUTHORIZED", "missing " + KEY_HEADER + " header");
+      throw new ApiException(401, "UNAUTHORIZED", "missing " + KEY_HEADER + " header (or Authorization: Bearer)");
     }
     return context
         .keys()

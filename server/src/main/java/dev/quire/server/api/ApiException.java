@@ -7,6 +7,7 @@ package dev.quire.server.api;
 public final class ApiException extends RuntimeException {
   private final int status;
   private final String code;
+  private String param;
 
   public ApiException(int status, String code, String message) {
     super(message, null, false, false);
@@ -20,6 +21,16 @@ public final class ApiException extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /** The request field at fault, for the OpenAI error shape; may be null. */
+  public String param() {
+    return param;
+  }
+
+  ApiException withParam(String param) {
+    this.param = param;
+    return this;
   }
 
   static ApiException invalid(String message) {

@@ -63,6 +63,7 @@ public final class ServerApp {
     DocumentController documents = new DocumentController(context, access);
     CollectionController collections = new CollectionController(context, access);
     EmbedController embed = new EmbedController(context);
+    ChatController chat = new ChatController(context, access);
     return Javalin.create(
         config -> {
           config.startup.showJavalinBanner = false;
@@ -119,10 +120,17 @@ public final class ServerApp {
                 get("/v1/documents/{id}/pages/{page}/similarity", search::similarity);
                 post("/v1/embed/text", embed::text);
                 post("/v1/embed/image", embed::image);
+                post("/v1/chat/completions", chat::complete);
+                get("/v1/models", chat::models);
               });
 
           config.routes.exception(
-              ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+              ApiException.class,
+              (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.param()));
+          // a stream that failed after its first event has already answered: only log it
+          config.routes.exception(
+              ChatController.StreamEnded.class,
+              (e, ctx) -> LOG.warn("request {} stream ended early: {}", requestId(ctx), e.getMessage()));
           config.routes.exception(
               HttpResponseException.class, (e, ctx) -> httpError(e, ctx, limits.maxJsonBytes()));
           config.routes.exception(
@@ -261,13 +269,37 @@ public final class ServerApp {
   }
 
   static void error(Context ctx, int status, String code, String message) {
+    error(ctx, status, code, message, null);
+  }
+
+  static void error(Context ctx, int status, String code, String message, String param) {
     ctx.attribute(ERROR_CODE, code);
     boolean closing = "close".equals(ctx.res().getHeader("Connection"));
     if (!closing && (ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null)) {
       drainOrClose(ctx);
     }
+    if (openAiRoute(ctx.path())) {
+      ctx.status(status).json(new Views.OpenAiError(new Views.OpenAiError.Body(message,
+          openAiType(status), param, code.toLowerCase(Locale.ROOT))));
+      return;
+    }
     ctx.status(status)
         .json(new Views.Error(new Views.Error.Body(code, message, requestId(ctx))));
+  }
+
+  /** The OpenAI-compatible routes answer errors in OpenAI's shape, which its clients read. */
+  static boolean openAiRoute(String path) {
+    return path.startsWith("/v1/chat/") || path.equals("/v1/models");
+  }
+
+  private static String openAiType(int status) {
+    return switch (status) {
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 404 -> "not_found_error";
+      case 429 -> "rate_limit_error";
+      default -> status >= 500 ? "server_error" : "invalid_request_error";
+    };
   }
 
   /** Bodies up to this size are read to their end before an error answer, to keep the connection. */

@@ -14,6 +14,12 @@ final class Views {
     record Body(String code, String message, String requestId) {}
   }
 
+  /** OpenAI's error shape: {"error": {"message", "type", "param", "code"}}. */
+  record OpenAiError(Body error) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    record Body(String message, String type, String param, String code) {}
+  }
+
   record Hit(
       int rank,
       String documentId,

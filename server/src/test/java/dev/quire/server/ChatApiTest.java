@@ -1,0 +1,217 @@
+package dev.quire.server;
+
+import static dev.quire.server.TestServers.ACME_READ;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.NotFoundException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionContentPart;
+import com.openai.models.chat.completions.ChatCompletionContentPartImage;
+import com.openai.models.chat.completions.ChatCompletionContentPartText;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.models.Model;
+import dev.quire.ColorTestEncoder;
+import dev.quire.generation.backend.BackendSpec;
+import dev.quire.generation.backend.Generators;
+import dev.quire.model.ComputeDevice;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The OpenAI chat API of quire serve, driven by the official openai-java client against the
+ * in-process tiny instruct checkpoint: whole and streamed answers equal transformers' greedy
+ * answers (the goldens of tools/reference), an image as a data URL, models, and OpenAI-shaped
+ * errors.
+ */
+class ChatApiTest {
+
+  private static final Path INSTRUCT =
+      Path.of("../model/src/test/resources/reference-instruct").toAbsolutePath().normalize();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path data;
+  static Generators generators;
+  static QuireServer server;
+  static OpenAIClient client;
+  static Http http;
+
+  @BeforeAll
+  static void start() throws IOException {
+    generators = Generators.open(List.of(new BackendSpec.Local("small",
+        INSTRUCT.resolve("instruct-tied"), null, ComputeDevice.CPU, 0, 2)));
+    server = QuireServer.start(TestServers.config(data, Map.of()), new ColorTestEncoder(), generators);
+    client = OpenAIOkHttpClient.builder()
+        .baseUrl("http://127.0.0.1:" + server.port() + "/v1")
+        .apiKey(ACME_READ)
+        .maxRetries(0)
+        .build();
+    http = new Http(server.port(), ACME_READ);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    client.close();
+    server.close();
+    generators.close();
+  }
+
+  private static JsonNode golden(String name) throws IOException {
+    return JSON.readTree(INSTRUCT.resolve("goldens/" + name + ".json").toFile()).get("rows").get(0);
+  }
+
+  private static ChatCompletionCreateParams.Builder systemUser(JsonNode golden) {
+    return ChatCompletionCreateParams.builder()
+        .model("instruct-tied")
+        .addSystemMessage(golden.get("messages").get(0).get("content").asText())
+        .addUserMessage(golden.get("messages").get(1).get("content").get(0).get("text").asText())
+        .temperature(0.0)
+        .maxCompletionTokens(32);
+  }
+
+  @Test
+  void answersAsTransformersDoes() throws IOException {
+    JsonNode golden = golden("instruct-tied-system-user");
+    ChatCompletion completion = client.chat().completions().create(systemUser(golden).build());
+    assertThat(completion.choices()).hasSize(1);
+    assertThat(completion.choices().getFirst().message().content()).hasValue(
+        golden.get("eos_stopped_text").asText());
+    assertThat(completion.model()).isEqualTo("instruct-tied");
+    assertThat(completion.usage().get().promptTokens()).isEqualTo(golden.get("prompt_ids").size());
+    assertThat(completion.usage().get().completionTokens()).isEqualTo(golden.get("eos_stopped_ids").size());
+    String finish = golden.get("stopped_at_eos").asBoolean() ? "stop" : "length";
+    assertThat(completion.choices().getFirst().finishReason().asString()).isEqualTo(finish);
+  }
+
+  @Test
+  void streamsTheSameAnswerInChunks() throws IOException {
+    JsonNode golden = golden("instruct-tied-system-user");
+    ChatCompletionCreateParams params = systemUser(golden)
+        .streamOptions(com.openai.models.chat.completions.ChatCompletionStreamOptions.builder()
+            .includeUsage(true).build())
+        .build();
+    StringBuilder text = new StringBuilder();
+    List<String> finishes = new ArrayList<>();
+    long[] usage = {-1};
+    int chunks = 0;
+    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+      for (ChatCompletionChunk chunk : (Iterable<ChatCompletionChunk>) stream.stream()::iterator) {
+        chunks++;
+        for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+          choice.delta().content().ifPresent(text::append);
+          choice.finishReason().ifPresent(f -> finishes.add(f.asString()));
+        }
+        chunk.usage().ifPresent(u -> usage[0] = u.completionTokens());
+      }
+    }
+    assertThat(text.toString()).isEqualTo(golden.get("eos_stopped_text").asText());
+    assertThat(chunks).isGreaterThan(3);
+    assertThat(finishes).hasSize(1);
+    assertThat(usage[0]).isEqualTo(golden.get("eos_stopped_ids").size());
+  }
+
+  @Test
+  void readsAnImageGivenAsADataUrl() throws IOException {
+    JsonNode golden = golden("instruct-tied-one-image");
+    String png = Base64.getEncoder().encodeToString(Files.readAllBytes(INSTRUCT.resolve("images/photo.png")));
+    ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+        .model("instruct-tied")
+        .addUserMessageOfArrayOfContentParts(List.of(
+            ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
+                .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder()
+                    .url("data:image/png;base64," + png).build())
+                .build()),
+            ChatCompletionContentPart.ofText(ChatCompletionContentPartText.builder()
+                .text("Describe the image.").build())))
+        .temperature(0.0)
+        .maxCompletionTokens(32)
+        .build();
+    ChatCompletion completion = client.chat().completions().create(params);
+    assertThat(completion.choices().getFirst().message().content()).hasValue(
+        golden.get("eos_stopped_text").asText());
+    assertThat(completion.usage().get().promptTokens()).isEqualTo(golden.get("prompt_ids").size());
+  }
+
+  @Test
+  void readsAPageQuireHoldsAndChecksTheCallerMayReadIt() throws Exception {
+    Http writer = http.as(TestServers.ACME_WRITE);
+    byte[] page = Files.readAllBytes(INSTRUCT.resolve("images/photo.png"));
+    Http.Response submitted = writer.upload("/v1/index?collection=acme", Http.files("photo.png", page), Map.of());
+    TestServers.awaitJob(writer, submitted.json().path("id").asText(), java.time.Duration.ofSeconds(60));
+    String id = writer.get("/v1/documents?collection=acme").json().path("documents").get(0).path("document_id").asText();
+    Map<String, Object> body = Map.of("temperature", 0, "max_tokens", 32, "messages", List.of(Map.of(
+        "role", "user", "content", List.of(
+            Map.of("type", "image_url", "image_url", Map.of("url", "quire://documents/" + id + "/pages/1?collection=acme")),
+            Map.of("type", "text", "text", "Describe the image.")))));
+    Http.Response answered = http.post("/v1/chat/completions", body);
+    assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+    assertThat(answered.json().path("choices").get(0).path("message").path("content").asText()).isNotEmpty();
+    // another tenant's key may not read acme's pages
+    Http.Response foreign = http.as(TestServers.GLOBEX_WRITE).post("/v1/chat/completions", body);
+    assertThat(foreign.status()).isEqualTo(403);
+    assertThat(foreign.json().path("error").path("type").asText()).isEqualTo("permission_error");
+    Http.Response missing = http.post("/v1/chat/completions", Map.of("messages", List.of(Map.of(
+        "role", "user", "content", List.of(Map.of("type", "image_url", "image_url",
+            Map.of("url", "quire://documents/" + id + "/pages/9?collection=acme")))))));
+    assertThat(missing.status()).isEqualTo(404);
+  }
+
+  @Test
+  void listsTheModelsAndRefusesUnknownOnesInOpenAiShape() {
+    List<String> ids = new ArrayList<>();
+    for (Model model : client.models().list().data()) {
+      ids.add(model.id());
+    }
+    assertThat(ids).containsExactly("instruct-tied");
+    NotFoundException missing = org.assertj.core.api.Assertions.catchThrowableOfType(NotFoundException.class,
+        () -> client.chat().completions().create(ChatCompletionCreateParams.builder()
+            .model("gpt-4o").addUserMessage("hi").build()));
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.getMessage()).contains("no backend serves model 'gpt-4o'");
+  }
+
+  @Test
+  void badRequestsGetOpenAiErrors() {
+    Http.Response many = http.post("/v1/chat/completions", Map.of("model", "instruct-tied", "n", 2,
+        "messages", List.of(Map.of("role", "user", "content", "hi"))));
+    assertThat(many.status()).isEqualTo(400);
+    JsonNode error = many.json().get("error");
+    assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+    assertThat(error.get("param").asText()).isEqualTo("n");
+    assertThat(error.get("message").asText()).contains("n must be 1");
+
+    Http.Response role = http.post("/v1/chat/completions", Map.of(
+        "messages", List.of(Map.of("role", "wizard", "content", "hi"))));
+    assertThat(role.status()).isEqualTo(400);
+    assertThat(role.json().get("error").get("param").asText()).isEqualTo("messages[0].role");
+
+    Http.Response image = http.post("/v1/chat/completions", Map.of("messages", List.of(Map.of(
+        "role", "user", "content", List.of(Map.of("type", "image_url",
+            "image_url", Map.of("url", "data:image/png;base64,bm90IGFuIGltYWdl")))))));
+    assertThat(image.status()).isEqualTo(400);
+    assertThat(image.json().get("error").get("message").asText()).isNotBlank();
+
+    Http.Response anonymous = http.as(null).post("/v1/chat/completions", Map.of("messages", List.of()));
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(anonymous.json().get("error").get("type").asText()).isEqualTo("authentication_error");
+
+    Http.Response schema = http.post("/v1/chat/completions", Map.of("response_format",
+        Map.of("type", "json_object"), "messages", List.of(Map.of("role", "user", "content", "hi"))));
+    assertThat(schema.status()).isEqualTo(400);
+    assertThat(schema.json().get("error").get("param").asText()).isEqualTo("response_format");
+  }
+}
