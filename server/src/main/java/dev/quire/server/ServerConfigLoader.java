@@ -82,6 +82,8 @@ public final class ServerConfigLoader {
   private static final String ALLOWED_ROOTS = "allowedRoots";
   private static final String BACKENDS = "generation.backends";
   private static final Set<String> LOCAL_FIELDS = Set.of("type", "model", "id", "device", "threads", "maxQueued");
+  private static final Set<String> OPENAI_FIELDS = Set.of("type", "url", "model", "id", "api_key_env",
+      "timeout", "maxAttempts", "maxConcurrent", "maxQueued");
   private static final Set<String> KEY_FIELDS =
       Set.of("name", "key", "sha256", "collections", "access", "admin");
 
@@ -356,24 +358,40 @@ public final class ServerConfigLoader {
         throw new InvalidConfigException(where + " must be a mapping (type, model, ...)");
       }
       String type = b.path("type").asText("");
-      if (!type.equals("local")) {
-        throw new InvalidConfigException(where + ".type is '" + type + "'; known types: local");
-      }
+      Set<String> fields = switch (type) {
+        case "local" -> LOCAL_FIELDS;
+        case "openai" -> OPENAI_FIELDS;
+        default -> throw new InvalidConfigException(where + ".type is '" + type
+            + "'; known types: local, openai");
+      };
       for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
         String field = it.next();
-        if (!LOCAL_FIELDS.contains(field)) {
-          throw new InvalidConfigException(where + ": unknown field '" + field + "'; a local backend"
-              + " has " + String.join(", ", new java.util.TreeSet<>(LOCAL_FIELDS)));
+        if (!fields.contains(field)) {
+          throw new InvalidConfigException(where + ": unknown field '" + field + "'; a " + type
+              + " backend has " + String.join(", ", new java.util.TreeSet<>(fields)));
         }
       }
       if (!b.path("model").isTextual() || b.path("model").asText().isBlank()) {
-        throw new InvalidConfigException(where + ".model must name the checkpoint folder");
+        throw new InvalidConfigException(where + ".model must name the "
+            + (type.equals("local") ? "checkpoint folder" : "server's model"));
       }
       try {
-        specs.add(new BackendSpec.Local(entry.getKey(), Path.of(b.path("model").asText()),
-            b.path("id").asText(null),
-            dev.quire.model.ComputeDevice.valueOf(b.path("device").asText("auto").toUpperCase(Locale.ROOT)),
-            b.path("threads").asInt(0), b.path("maxQueued").asInt(8)));
+        if (type.equals("local")) {
+          specs.add(new BackendSpec.Local(entry.getKey(), Path.of(b.path("model").asText()),
+              b.path("id").asText(null),
+              dev.quire.model.ComputeDevice.valueOf(b.path("device").asText("auto").toUpperCase(Locale.ROOT)),
+              b.path("threads").asInt(0), b.path("maxQueued").asInt(8)));
+        } else {
+          if (!b.path("url").isTextual()) {
+            throw new InvalidConfigException(where + ".url must be the API's base, e.g. http://host:8000/v1");
+          }
+          Duration timeout = b.has("timeout") ? parseDuration(b.path("timeout").asText(), where + ".timeout")
+              : Duration.ofSeconds(60);
+          specs.add(new BackendSpec.OpenAi(entry.getKey(), java.net.URI.create(b.path("url").asText()),
+              b.path("model").asText(), b.path("id").asText(null), b.path("api_key_env").asText(null),
+              timeout, b.path("maxAttempts").asInt(4), b.path("maxConcurrent").asInt(4),
+              b.path("maxQueued").asInt(16)));
+        }
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigException(where + ": " + e.getMessage(), e);
       }
@@ -508,7 +526,10 @@ public final class ServerConfigLoader {
 
   /** "30s", "5m", "250ms", "1h" or a number of seconds. */
   private Duration duration(String name) {
-    String value = string(name);
+    return parseDuration(string(name), name);
+  }
+
+  private static Duration parseDuration(String value, String name) {
     Matcher m = DURATION.matcher(value);
     if (!m.matches()) {
       throw new IllegalArgumentException(

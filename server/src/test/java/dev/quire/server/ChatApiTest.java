@@ -19,6 +19,7 @@ import com.openai.models.models.Model;
 import dev.quire.ColorTestEncoder;
 import dev.quire.generation.backend.BackendSpec;
 import dev.quire.generation.backend.Generators;
+import dev.quire.generation.backend.RemoteChatGenerator;
 import dev.quire.model.ComputeDevice;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,6 +96,30 @@ class ChatApiTest {
     assertThat(completion.usage().get().completionTokens()).isEqualTo(golden.get("eos_stopped_ids").size());
     String finish = golden.get("stopped_at_eos").asBoolean() ? "stop" : "length";
     assertThat(completion.choices().getFirst().finishReason().asString()).isEqualTo(finish);
+  }
+
+  @Test
+  void aRemoteBackendRelaysAnotherServersAnswer() throws IOException {
+    // a second Quire whose backend is this one, over the OpenAI API: same answer, streamed too
+    JsonNode golden = golden("instruct-tied-system-user");
+    BackendSpec.OpenAi spec = new BackendSpec.OpenAi("upstream",
+        java.net.URI.create("http://127.0.0.1:" + server.port() + "/v1"), "instruct-tied", "relayed",
+        null, java.time.Duration.ofSeconds(30), 2, 2, 2);
+    Path otherData = Files.createDirectories(data.resolve("relay"));
+    try (Generators relay = new Generators(List.of(new RemoteChatGenerator(spec, ACME_READ)));
+        QuireServer front = QuireServer.start(TestServers.config(otherData, Map.of()), new ColorTestEncoder(), relay)) {
+      OpenAIClient frontClient = OpenAIOkHttpClient.builder()
+          .baseUrl("http://127.0.0.1:" + front.port() + "/v1").apiKey(ACME_READ).maxRetries(0).build();
+      ChatCompletion completion = frontClient.chat().completions().create(systemUser(golden).model("relayed").build());
+      assertThat(completion.choices().getFirst().message().content()).hasValue(golden.get("eos_stopped_text").asText());
+      StringBuilder text = new StringBuilder();
+      try (StreamResponse<ChatCompletionChunk> stream =
+          frontClient.chat().completions().createStreaming(systemUser(golden).model("relayed").build())) {
+        stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
+      }
+      assertThat(text.toString()).isEqualTo(golden.get("eos_stopped_text").asText());
+      frontClient.close();
+    }
   }
 
   @Test

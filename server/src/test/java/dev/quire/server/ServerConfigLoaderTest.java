@@ -70,9 +70,20 @@ class ServerConfigLoaderTest {
     assertThat(ServerConfigLoader.load(null, Map.of(), Map.of()).generationBackends()).isEmpty();
 
     Path remote = dir.resolve("remote.yaml");
-    Files.writeString(remote, "generation:\n  backends:\n    gpu:\n      type: vllm\n      model: x\n");
-    assertThatThrownBy(() -> ServerConfigLoader.load(remote, Map.of(), Map.of()))
-        .hasMessageContaining("generation.backends.gpu.type is 'vllm'; known types: local");
+    Files.writeString(remote, "generation:\n  backends:\n    gpu:\n      type: openai\n"
+        + "      url: http://gpu-box:8000/v1\n      model: Qwen/Qwen3-VL-8B-Instruct\n"
+        + "      api_key_env: GPU_KEY\n      timeout: 90s\n      maxConcurrent: 8\n");
+    BackendSpec.OpenAi gpu = (BackendSpec.OpenAi) ServerConfigLoader.load(remote, Map.of(), Map.of())
+        .generationBackends().getFirst();
+    assertThat(gpu.url().toString()).isEqualTo("http://gpu-box:8000/v1");
+    assertThat(gpu.modelId()).isEqualTo("Qwen/Qwen3-VL-8B-Instruct");
+    assertThat(gpu.apiKeyEnv()).isEqualTo("GPU_KEY");
+    assertThat(gpu.timeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(gpu.maxConcurrent()).isEqualTo(8);
+    Path vllm = dir.resolve("vllm.yaml");
+    Files.writeString(vllm, "generation:\n  backends:\n    gpu:\n      type: vllm\n      model: x\n");
+    assertThatThrownBy(() -> ServerConfigLoader.load(vllm, Map.of(), Map.of()))
+        .hasMessageContaining("generation.backends.gpu.type is 'vllm'; known types: local, openai");
     Path unknown = dir.resolve("unknown.yaml");
     Files.writeString(unknown, "generation:\n  backends:\n    a:\n      type: local\n      model: x\n      gpus: 2\n");
     assertThatThrownBy(() -> ServerConfigLoader.load(unknown, Map.of(), Map.of()))

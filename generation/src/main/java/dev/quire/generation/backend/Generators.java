@@ -32,6 +32,7 @@ public final class Generators implements AutoCloseable {
       for (BackendSpec spec : specs) {
         opened.add(switch (spec) {
           case BackendSpec.Local local -> LocalChatGenerator.open(local);
+          case BackendSpec.OpenAi remote -> RemoteChatGenerator.open(remote, System.getenv());
         });
       }
       return new Generators(opened);

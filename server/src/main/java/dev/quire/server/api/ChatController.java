@@ -13,6 +13,7 @@ import dev.quire.generation.backend.ChatLogprob;
 import dev.quire.generation.backend.ChatRequest;
 import dev.quire.generation.backend.Generator;
 import dev.quire.generation.backend.GeneratorBusyException;
+import dev.quire.generation.backend.RemoteBackendException;
 import dev.quire.generation.chat.ChatTemplateException;
 import dev.quire.server.collections.Collection;
 import dev.quire.server.security.Principal;
@@ -120,6 +121,8 @@ final class ChatController {
       throw new ApiException(429, "BACKEND_BUSY", e.getMessage());
     } catch (ChatTemplateException e) {
       throw invalid("the model's chat template refused the messages: " + e.getMessage(), "messages");
+    } catch (RemoteBackendException e) {
+      throw new ApiException(502, "BACKEND_FAILED", e.getMessage());
     }
     Principal caller = AccessControl.principal(ctx);
     context.audit().record(ServerApp.requestId(ctx), caller.name(), "chat.completion", null,
@@ -452,7 +455,7 @@ final class ChatController {
       ObjectNode error = json.createObjectNode();
       ObjectNode detail = error.putObject("error");
       detail.put("message", e instanceof GeneratorBusyException || e instanceof IllegalArgumentException
-          || e instanceof ChatTemplateException ? e.getMessage()
+          || e instanceof ChatTemplateException || e instanceof RemoteBackendException ? e.getMessage()
           : "generation failed; the server log has the details under request id " + ServerApp.requestId(ctx));
       detail.put("type", e instanceof GeneratorBusyException ? "rate_limit_error" : "server_error");
       detail.putNull("param");
