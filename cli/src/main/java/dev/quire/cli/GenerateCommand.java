@@ -10,6 +10,8 @@ import dev.quire.datasets.ReaderConfig;
 import dev.quire.generation.Decoding;
 import dev.quire.generation.DecodingSettings;
 import dev.quire.generation.TokenLogprob;
+import dev.quire.generation.guided.JsonSchemaCompiler;
+import dev.quire.generation.guided.SchemaNode;
 import dev.quire.generation.GenerationResult;
 import dev.quire.generation.LocalGenerator;
 import dev.quire.generation.Prompt;
@@ -98,6 +100,13 @@ final class GenerateCommand implements Callable<Integer> {
       description = "With --json: the N most likely alternatives of each token (0-20).")
   int logprobs;
 
+  @Option(names = "--schema", paramLabel = "FILE",
+      description = "Answer with JSON valid against this JSON Schema (guided decoding).")
+  Path schema;
+
+  @Option(names = "--json-object", description = "Answer with a JSON object (guided decoding).")
+  boolean jsonObject;
+
   @Option(names = "--json", description = "Print one JSON object (ids, text, log-probabilities,"
       + " finish reason, timings) instead of streaming text.")
   boolean json;
@@ -124,6 +133,19 @@ final class GenerateCommand implements Callable<Integer> {
     if (maxNewTokens < 1) {
       throw new ParameterException(spec.commandLine(), "--max-new-tokens must be at least 1");
     }
+    SchemaNode shape = null;
+    if (schema != null && jsonObject) {
+      throw new ParameterException(spec.commandLine(), "give --schema or --json-object, not both");
+    }
+    if (schema != null) {
+      try {
+        shape = JsonSchemaCompiler.compile(new ObjectMapper().readTree(schema.toFile()));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalArgumentException(schema + " is not valid JSON: " + e.getOriginalMessage());
+      }
+    } else if (jsonObject) {
+      shape = JsonSchemaCompiler.anyObject();
+    }
     List<BufferedImage> pages = readImages(images);
     PrintWriter out = spec.commandLine().getOut();
     Precision precision = device == ComputeDevice.CUDA ? Precision.FLOAT16 : Precision.FLOAT32;
@@ -142,8 +164,11 @@ final class GenerateCommand implements Callable<Integer> {
       Prompt built = generator.prompts().build(messages, pages, Map.of());
       AtomicBoolean cancelled = new AtomicBoolean();
       Interrupts.onInterrupt(cancelled);
-      GenerationResult result = generator.generate(built,
-          Decoding.of(settings(), generator.generationConfig()),
+      Decoding decoding = Decoding.of(settings(), generator.generationConfig());
+      if (shape != null) {
+        decoding = decoding.withProcessorsFirst(List.of(generator.guidedJson(shape)));
+      }
+      GenerationResult result = generator.generate(built, decoding,
           new TokenSink() {
             @Override
             public void accept(int sequence, int token, String text) {

@@ -84,6 +84,26 @@ class GenerateCliTest {
   }
 
   @Test
+  void aSchemaGuidesTheAnswer() throws IOException {
+    Path schema = java.nio.file.Files.createTempFile("schema", ".json");
+    java.nio.file.Files.writeString(schema, "{\"type\": \"object\", \"properties\": {\"kind\":"
+        + " {\"enum\": [\"invoice\", \"receipt\"]}, \"total\": {\"type\": \"number\"}},"
+        + " \"required\": [\"kind\", \"total\"]}");
+    Result result = quire("generate", "--model", REFERENCE.resolve("instruct-tied").toString(),
+        "--device", "cpu", "--seed", "4", "--max-new-tokens", "120", "--json", "--schema",
+        schema.toString(), "What is this?");
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    JsonNode answer = JSON.readTree(JSON.readTree(result.out()).get("text").asText());
+    assertThat(answer.get("kind").asText()).isIn("invoice", "receipt");
+    assertThat(answer.get("total").isNumber()).isTrue();
+    java.nio.file.Files.writeString(schema, "{\"type\": \"string\", \"format\": \"date\"}");
+    Result refused = quire("generate", "--model", REFERENCE.resolve("instruct-tied").toString(),
+        "--schema", schema.toString(), "When?");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains("keyword 'format' is outside the supported subset");
+  }
+
+  @Test
   void badInputIsAOneLineError() {
     Result noModel = quire("generate", "hello");
     assertThat(noModel.exitCode()).isEqualTo(2);

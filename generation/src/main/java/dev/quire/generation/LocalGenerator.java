@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.quire.generation.chat.ChatTemplate;
+import dev.quire.generation.guided.GuidedJson;
+import dev.quire.generation.guided.SchemaNode;
+import dev.quire.generation.guided.TokenTrie;
 import dev.quire.generation.sampling.LogSoftmax;
 import dev.quire.generation.sampling.LogitsProcessor;
 import dev.quire.generation.sampling.TokenChooser;
@@ -107,6 +110,20 @@ public final class LocalGenerator implements AutoCloseable {
 
   public Qwen3VLTokenizer tokenizer() {
     return tokenizer;
+  }
+
+  private TokenTrie trie;
+
+  /**
+   * A processor that keeps answers to JSON texts {@code schema} allows, ending at the
+   * checkpoint's end-of-turn ids once whole. The vocabulary's trie is built on first use.
+   */
+  public synchronized GuidedJson guidedJson(SchemaNode schema) {
+    if (trie == null) {
+      int vocabulary = Math.toIntExact(model.lmHead().vocabSize());
+      trie = TokenTrie.build(vocabulary, id -> tokenizer.isSpecial(id) ? null : tokenizer.tokenBytes(id));
+    }
+    return new GuidedJson(schema, trie, tokenizer::tokenBytes, java.util.Set.copyOf(generationConfig.eosTokenIds()));
   }
 
   /** {@link #generate(List, Decoding, TokenSink, BooleanSupplier)} of one prompt. */

@@ -30,13 +30,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the checkpoint's eos ids stop the answer; text only, one image, two images of different sizes,
  * and two prompts of different lengths decoded together.
  */
-class GenerationParityTest {
+public class GenerationParityTest {
 
   private static final double TOLERANCE = 1e-4;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, LocalGenerator> OPEN = new HashMap<>();
 
-  static LocalGenerator generator(String checkpoint) {
+  public static LocalGenerator generator(String checkpoint) {
     return OPEN.computeIfAbsent(checkpoint, name -> {
       try {
         return LocalGenerator.open(InstructFixtures.path(name),
@@ -54,7 +54,7 @@ class GenerationParityTest {
   }
 
   /** The prompt of golden row {@code row}, built from its messages and images. */
-  static Prompt prompt(LocalGenerator generator, JsonNode golden, JsonNode row) throws IOException {
+  public static Prompt prompt(LocalGenerator generator, JsonNode golden, JsonNode row) throws IOException {
     List<Map<String, Object>> messages = JSON.convertValue(row.get("messages"), new TypeReference<>() {});
     List<BufferedImage> images = new ArrayList<>();
     for (JsonNode file : row.get("images")) {

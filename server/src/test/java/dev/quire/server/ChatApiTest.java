@@ -123,6 +123,22 @@ class ChatApiTest {
   }
 
   @Test
+  void aJsonSchemaResponseFormatGivesValidJson() throws IOException {
+    Map<String, Object> schema = Map.of("type", "object", "additionalProperties", false,
+        "properties", Map.of("label", Map.of("enum", List.of("W-2", "invoice", "other")),
+            "pages", Map.of("type", "integer")),
+        "required", List.of("label", "pages"));
+    Http.Response answered = http.post("/v1/chat/completions", Map.of("temperature", 0.8, "seed", 5,
+        "max_tokens", 200, "response_format", Map.of("type", "json_schema",
+            "json_schema", Map.of("name", "classification", "strict", true, "schema", schema)),
+        "messages", List.of(Map.of("role", "user", "content", "Classify this document."))));
+    assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+    JsonNode content = JSON.readTree(answered.json().path("choices").get(0).path("message").path("content").asText());
+    assertThat(content.path("label").asText()).isIn("W-2", "invoice", "other");
+    assertThat(content.path("pages").isIntegralNumber()).isTrue();
+  }
+
+  @Test
   void streamsTheSameAnswerInChunks() throws IOException {
     JsonNode golden = golden("instruct-tied-system-user");
     ChatCompletionCreateParams params = systemUser(golden)
@@ -235,8 +251,11 @@ class ChatApiTest {
     assertThat(anonymous.json().get("error").get("type").asText()).isEqualTo("authentication_error");
 
     Http.Response schema = http.post("/v1/chat/completions", Map.of("response_format",
-        Map.of("type", "json_object"), "messages", List.of(Map.of("role", "user", "content", "hi"))));
+        Map.of("type", "json_schema", "json_schema", Map.of("name", "x", "schema",
+            Map.of("type", "string", "pattern", "^a$"))),
+        "messages", List.of(Map.of("role", "user", "content", "hi"))));
     assertThat(schema.status()).isEqualTo(400);
     assertThat(schema.json().get("error").get("param").asText()).isEqualTo("response_format");
+    assertThat(schema.json().get("error").get("message").asText()).contains("'pattern'");
   }
 }

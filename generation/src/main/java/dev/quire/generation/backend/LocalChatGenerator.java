@@ -6,6 +6,7 @@ import dev.quire.generation.LocalGenerator;
 import dev.quire.generation.Prompt;
 import dev.quire.generation.TokenLogprob;
 import dev.quire.generation.TokenSink;
+import dev.quire.generation.guided.SchemaNode;
 import dev.quire.model.ComputeDevice;
 import dev.quire.model.Precision;
 import java.io.IOException;
@@ -62,6 +63,11 @@ public final class LocalChatGenerator implements Generator {
     Prompt prompt = generator.prompts().build(request.messages(), request.images(),
         request.templateOptions());
     Decoding decoding = Decoding.of(request.settings(), generator.generationConfig());
+    SchemaNode shape = request.responseFormat().compiled();
+    if (shape != null) {
+      // the mask first: whatever comes after only reorders what the schema allows
+      decoding = decoding.withProcessorsFirst(List.of(generator.guidedJson(shape)));
+    }
     if (waiting.incrementAndGet() > maxQueued + 1) {
       waiting.decrementAndGet();
       throw new GeneratorBusyException("backend " + name + " is generating with " + maxQueued

@@ -265,6 +265,15 @@ public final class RemoteChatGenerator implements Generator {
     if (s.repetitionPenalty() != null) {
       params.putAdditionalBodyProperty("repetition_penalty", JsonValue.from(s.repetitionPenalty()));
     }
+    switch (request.responseFormat().type()) {
+      case TEXT -> { }
+      case JSON_OBJECT -> params.putAdditionalBodyProperty("response_format",
+          JsonValue.from(Map.of("type", "json_object")));
+      case JSON_SCHEMA -> params.putAdditionalBodyProperty("response_format", JsonValue.from(Map.of(
+          "type", "json_schema", "json_schema", Map.of("name", "answer", "strict", true,
+              "schema", new com.fasterxml.jackson.databind.ObjectMapper().convertValue(
+                  request.responseFormat().schema(), Map.class)))));
+    }
     if (!request.templateOptions().isEmpty()) {
       Map<String, Object> template = new java.util.LinkedHashMap<>(request.templateOptions());
       Object tools = template.remove("tools");

@@ -69,6 +69,18 @@ class ProcessorsTest {
     }
   }
 
+  @net.jqwik.api.Property
+  void idsAreOrderedByScoreThenId(@net.jqwik.api.ForAll float[] scores) {
+    int[] order = Processors.ascending(scores);
+    assertThat(order).hasSize(scores.length);
+    for (int i = 1; i < order.length; i++) {
+      float a = scores[order[i - 1]];
+      float b = scores[order[i]];
+      assertThat(Float.compare(a, b) < 0 || (Float.compare(a, b) == 0 && order[i - 1] < order[i]))
+          .as("%s then %s", a, b).isTrue();
+    }
+  }
+
   @Test
   void presenceAndFrequencyPenaliseOnlyGeneratedIds() {
     float[] scores = {1, 1, 1, 1};

@@ -109,6 +109,11 @@ public final class Qwen3VLTokenizer implements AutoCloseable {
     return decoder.decode(ids, skipSpecial);
   }
 
+  /** Whether {@code id} is a special added token (dropped when decoding skips specials). */
+  public boolean isSpecial(int id) {
+    return decoder.isSpecial(id);
+  }
+
   /** The bytes of one token (see {@link ByteLevelDecoder#tokenBytes}). */
   public byte[] tokenBytes(int id) {
     return decoder.tokenBytes(id);

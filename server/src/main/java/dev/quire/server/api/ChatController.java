@@ -14,6 +14,9 @@ import dev.quire.generation.backend.ChatRequest;
 import dev.quire.generation.backend.Generator;
 import dev.quire.generation.backend.GeneratorBusyException;
 import dev.quire.generation.backend.RemoteBackendException;
+import dev.quire.generation.backend.ResponseFormat;
+import dev.quire.generation.guided.JsonSchemaCompiler;
+import dev.quire.generation.guided.UnsupportedSchemaException;
 import dev.quire.generation.chat.ChatTemplateException;
 import dev.quire.server.collections.Collection;
 import dev.quire.server.security.Principal;
@@ -86,11 +89,7 @@ final class ChatController {
     if (body.has("n") && body.get("n").asInt(1) != 1) {
       throw invalid("n must be 1: one answer per request", "n");
     }
-    JsonNode format = body.path("response_format");
-    if (!format.isMissingNode() && !format.isNull() && !format.path("type").asText("text").equals("text")) {
-      throw invalid("response_format " + format.path("type").asText() + " is not supported by this"
-          + " server yet; ask for text", "response_format");
-    }
+    ResponseFormat responseFormat = responseFormat(body.path("response_format"));
     Generator generator = generator(body.path("model").isTextual() ? body.get("model").asText() : null);
     List<BufferedImage> images = new ArrayList<>();
     List<Map<String, Object>> messages = messages(ctx, body.path("messages"), images);
@@ -102,7 +101,8 @@ final class ChatController {
     if (extra.isObject()) {
       templateOptions.putAll(json.convertValue(extra, Map.class));
     }
-    ChatRequest request = new ChatRequest(messages, images, settings(body), templateOptions);
+    ChatRequest request = new ChatRequest(messages, images, settings(body), templateOptions,
+        responseFormat);
     boolean stream = body.path("stream").asBoolean(false);
     boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
     boolean logprobs = body.path("logprobs").asBoolean(false);
@@ -123,6 +123,8 @@ final class ChatController {
       throw invalid("the model's chat template refused the messages: " + e.getMessage(), "messages");
     } catch (RemoteBackendException e) {
       throw new ApiException(502, "BACKEND_FAILED", e.getMessage());
+    } catch (UnsupportedSchemaException e) {
+      throw invalid(e.getMessage(), "response_format");
     }
     Principal caller = AccessControl.principal(ctx);
     context.audit().record(ServerApp.requestId(ctx), caller.name(), "chat.completion", null,
@@ -130,6 +132,32 @@ final class ChatController {
             "prompt_tokens", completion.usage().promptTokens(),
             "completion_tokens", completion.usage().completionTokens(),
             "finish_reason", finishReason(completion.finishReason()), "stream", stream));
+  }
+
+  /** OpenAI's response_format: text, json_object, or json_schema with its schema. */
+  private static ResponseFormat responseFormat(JsonNode format) {
+    if (format.isMissingNode() || format.isNull()) {
+      return ResponseFormat.TEXT;
+    }
+    return switch (format.path("type").asText("")) {
+      case "text" -> ResponseFormat.TEXT;
+      case "json_object" -> ResponseFormat.JSON_OBJECT;
+      case "json_schema" -> {
+        JsonNode schema = format.path("json_schema").path("schema");
+        if (!schema.isObject()) {
+          throw invalid("response_format.json_schema.schema must be a JSON Schema object",
+              "response_format");
+        }
+        try {
+          JsonSchemaCompiler.compile(schema); // refuse what cannot be followed before any work
+        } catch (UnsupportedSchemaException e) {
+          throw invalid(e.getMessage(), "response_format");
+        }
+        yield ResponseFormat.jsonSchema(schema);
+      }
+      default -> throw invalid("response_format.type must be text, json_object or json_schema",
+          "response_format");
+    };
   }
 
   private Generator generator(String model) {
