@@ -29,13 +29,36 @@ public final class GuidedJson implements LogitsProcessor {
     return automaton;
   }
 
+  /** Masks of the states seen lately: inside a free string, or in a long array, states repeat. */
+  private final java.util.Map<JsonAutomaton.State, BitSet> recent =
+      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<JsonAutomaton.State, BitSet> eldest) {
+          return size() > 128;
+        }
+      };
+
+  private BitSet masks(JsonAutomaton.State state) {
+    synchronized (recent) {
+      BitSet known = recent.get(state);
+      if (known != null) {
+        return known;
+      }
+    }
+    BitSet mask = trie.allowed(automaton, state);
+    synchronized (recent) {
+      recent.put(state, mask);
+    }
+    return mask;
+  }
+
   @Override
   public void process(int[] tokens, int promptLength, float[] scores) {
     JsonAutomaton.State state = automaton.start();
     for (int i = promptLength; i < tokens.length && !state.dead(); i++) {
       state = automaton.feed(state, bytesOf.apply(tokens[i]));
     }
-    BitSet allowed = state.dead() || state.finished() ? new BitSet() : trie.allowed(automaton, state);
+    BitSet allowed = state.dead() || state.finished() ? new BitSet() : (BitSet) masks(state).clone();
     if (state.accepting() || state.dead()) {
       // a whole text may end; a dead one (never, by construction) can only end
       for (int id : endIds) {

@@ -422,21 +422,29 @@ public final class JsonAutomaton {
         return Outcome.REJECT; // only the closing quote is left
       }
       if (b == '\\') {
-        return Outcome.to(new StringFrame(maxLength, length + 1, 1));
+        return Outcome.to(new StringFrame(maxLength, counted(), 1));
       }
       if (b < 0x80) {
-        return Outcome.to(new StringFrame(maxLength, length + 1, 0));
+        return Outcome.to(new StringFrame(maxLength, counted(), 0));
       }
       if (b >= 0xC2 && b <= 0xDF) {
-        return Outcome.to(new StringFrame(maxLength, length + 1, 0, 1, 0));
+        return Outcome.to(new StringFrame(maxLength, counted(), 0, 1, 0));
       }
       if (b >= 0xE0 && b <= 0xEF) {
-        return Outcome.to(new StringFrame(maxLength, length + 1, 0, 2, b == 0xE0 ? 1 : b == 0xED ? 2 : 0));
+        return Outcome.to(new StringFrame(maxLength, counted(), 0, 2, b == 0xE0 ? 1 : b == 0xED ? 2 : 0));
       }
       if (b >= 0xF0 && b <= 0xF4) {
-        return Outcome.to(new StringFrame(maxLength, length + 1, 0, 3, b == 0xF0 ? 3 : b == 0xF4 ? 4 : 0));
+        return Outcome.to(new StringFrame(maxLength, counted(), 0, 3, b == 0xF0 ? 3 : b == 0xF4 ? 4 : 0));
       }
       return Outcome.REJECT; // a stray continuation byte, or bytes UTF-8 never uses
+    }
+
+    /**
+     * The length after one more character; an unbounded string does not count, so its state
+     * stays the same from character to character and a mask computed once serves them all.
+     */
+    private int counted() {
+      return maxLength < 0 ? 0 : length + 1;
     }
   }
 
