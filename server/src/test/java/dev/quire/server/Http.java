@@ -128,7 +128,18 @@ final class Http {
 
   private Response send(HttpRequest.Builder b) {
     try {
-      HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpRequest request = b.build();
+      HttpResponse<byte[]> r;
+      try {
+        r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      } catch (IOException e) {
+        // a pooled connection the server closed (after a "Connection: close" answer) can be
+        // picked before the client sees it close: nothing was sent on it, so send again once
+        if (e.getMessage() == null || !e.getMessage().contains("received no bytes")) {
+          throw e;
+        }
+        r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      }
       return new Response(r.statusCode(), r.body(), r.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
