@@ -139,6 +139,42 @@ class ChatApiTest {
   }
 
   @Test
+  void aClientThatHangsUpCancelsItsGeneration() throws Exception {
+    // ignore_eos (vLLM's extension) keeps the tiny model going up to max_tokens unless cancelled
+    String body = JSON.writeValueAsString(Map.of("stream", true, "ignore_eos", true, "max_tokens", 3500,
+        "messages", List.of(Map.of("role", "user", "content", "Go on for a long time."))));
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "X-API-Key: " + ACME_READ + "\r\nContent-Type: application/json\r\nContent-Length: "
+          + bytes.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(bytes);
+      socket.getOutputStream().flush();
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+          socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      String line;
+      while ((line = in.readLine()) != null && !line.startsWith("data: ")) {
+        // the status line and headers
+      }
+      assertThat(line).as("a first chunk").startsWith("data: ");
+    } // hung up after the first chunk
+    Path audit = data.resolve("audit.jsonl");
+    JsonNode entry = null;
+    for (int i = 0; i < 200 && entry == null; i++) {
+      for (String record : Files.readAllLines(audit)) {
+        JsonNode r = JSON.readTree(record);
+        if (r.path("action").asText().equals("chat.completion")
+            && r.path("details").path("finish_reason").asText().equals("cancelled")) {
+          entry = r;
+        }
+      }
+      Thread.sleep(100);
+    }
+    assertThat(entry).as("a cancelled chat.completion in the audit log").isNotNull();
+    assertThat(entry.path("details").path("completion_tokens").asInt()).isLessThan(3500);
+  }
+
+  @Test
   void streamsTheSameAnswerInChunks() throws IOException {
     JsonNode golden = golden("instruct-tied-system-user");
     ChatCompletionCreateParams params = systemUser(golden)

@@ -131,7 +131,7 @@ final class ChatController {
         Map.of("model", generator.model(), "backend", generator.name(),
             "prompt_tokens", completion.usage().promptTokens(),
             "completion_tokens", completion.usage().completionTokens(),
-            "finish_reason", finishReason(completion.finishReason()), "stream", stream));
+            "finish_reason", completion.finishReason().apiName(), "stream", stream));
   }
 
   /** OpenAI's response_format: text, json_object, or json_schema with its schema. */
@@ -368,7 +368,7 @@ final class ChatController {
       return new DecodingSettings(maxTokens, null, temperature, number(body, "top_p"),
           integer(body, "top_k"), number(body, "min_p"), number(body, "repetition_penalty"),
           number(body, "presence_penalty"), number(body, "frequency_penalty"), seed, stop,
-          List.of(), false, top == null ? 0 : top);
+          List.of(), body.path("ignore_eos").asBoolean(false), top == null ? 0 : top);
     } catch (IllegalArgumentException e) {
       throw invalid(e.getMessage(), null);
     }
