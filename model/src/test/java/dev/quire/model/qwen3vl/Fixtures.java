@@ -2,9 +2,9 @@ package dev.quire.model.qwen3vl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quire.model.ReferenceFolders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,11 +18,7 @@ final class Fixtures {
   private Fixtures() {}
 
   private static Path root() {
-    try {
-      return Path.of(Fixtures.class.getResource("/reference/index.json").toURI()).getParent();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    return ReferenceFolders.of("reference");
   }
 
   static Path path(String relative) {
