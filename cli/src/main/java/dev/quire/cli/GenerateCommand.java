@@ -207,7 +207,7 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   /** Each file's pages, read as the indexer reads them (type by magic bytes, EXIF upright). */
-  private static List<BufferedImage> readImages(List<Path> files) throws IOException {
+  static List<BufferedImage> readImages(List<Path> files) throws IOException {
     List<BufferedImage> pages = new ArrayList<>();
     try (DocumentReader reader = new DocumentReader(ReaderConfig.defaults().withOcr(false))) {
       for (Path file : files) {

@@ -104,6 +104,31 @@ class GenerateCliTest {
   }
 
   @Test
+  void classifyGivesOneRecordPerDocumentAndKeepsGoingPastBadFiles() throws IOException {
+    Result result = quire("classify", "--model", REFERENCE.resolve("instruct-tied").toString(),
+        "--device", "cpu", REFERENCE.resolve("images/photo.png").toString(), "/no/such/scan.pdf",
+        REFERENCE.resolve("images/tall.png").toString());
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    List<JsonNode> records = new ArrayList<>();
+    for (String line : result.out().strip().split("\n")) {
+      records.add(JSON.readTree(line));
+    }
+    assertThat(records).hasSize(3);
+    for (int i : new int[] {0, 2}) {
+      JsonNode r = records.get(i);
+      assertThat(dev.quire.tasks.ClassifyTask.DEFAULT_LABELS).contains(r.get("type").asText());
+      assertThat(r.get("confidence").asDouble()).isGreaterThan(0).isLessThanOrEqualTo(1);
+      assertThat(r.get("page_count").asInt()).isEqualTo(1);
+    }
+    assertThat(records.get(1).get("error").asText()).contains("/no/such/scan.pdf");
+    Result labelled = quire("classify", "--model", REFERENCE.resolve("instruct-tied").toString(),
+        "--device", "cpu", "--labels", "memo,letter,other", "--format", "json",
+        REFERENCE.resolve("images/wide.png").toString());
+    assertThat(labelled.exitCode()).as(labelled.err()).isZero();
+    assertThat(JSON.readTree(labelled.out()).get(0).get("type").asText()).isIn("memo", "letter", "other");
+  }
+
+  @Test
   void badInputIsAOneLineError() {
     Result noModel = quire("generate", "hello");
     assertThat(noModel.exitCode()).isEqualTo(2);

@@ -7,10 +7,13 @@ import java.util.List;
  * it, as transformers returns them), the text of the generated ids without special tokens (cut
  * before a stop string that ended it), each generated token's log-probability under the model
  * and, when asked, the most likely alternatives at each step, why it ended and how long it took.
+ * {@code drawnLogprobs}: each token's log-probability under the distribution it was chosen from
+ * (after guided decoding's mask and the penalties): with a schema, the probability of a label
+ * among the labels the schema allows.
  */
 public record GenerationResult(int[] promptTokenIds, int[] tokenIds, String text,
-    double[] logprobs, List<List<TokenLogprob>> topLogprobs, FinishReason finishReason,
-    Timings timings) {
+    double[] logprobs, double[] drawnLogprobs, List<List<TokenLogprob>> topLogprobs,
+    FinishReason finishReason, Timings timings) {
 
   /**
    * Wall-clock time of the prompt's forward pass and of the decoding steps after it, and the
@@ -39,6 +42,7 @@ public record GenerationResult(int[] promptTokenIds, int[] tokenIds, String text
     promptTokenIds = promptTokenIds.clone();
     tokenIds = tokenIds.clone();
     logprobs = logprobs.clone();
+    drawnLogprobs = drawnLogprobs.clone();
     topLogprobs = topLogprobs.stream().map(List::copyOf).toList();
   }
 
@@ -55,6 +59,11 @@ public record GenerationResult(int[] promptTokenIds, int[] tokenIds, String text
   @Override
   public double[] logprobs() {
     return logprobs.clone();
+  }
+
+  @Override
+  public double[] drawnLogprobs() {
+    return drawnLogprobs.clone();
   }
 
   public List<Integer> tokenIdList() {

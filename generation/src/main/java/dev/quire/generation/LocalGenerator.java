@@ -151,6 +151,7 @@ public final class LocalGenerator implements AutoCloseable {
     }
     List<List<Integer>> generated = new ArrayList<>();
     List<List<Double>> logprobs = new ArrayList<>();
+    List<List<Double>> drawnLogprobs = new ArrayList<>();
     List<List<List<TokenLogprob>>> alternatives = new ArrayList<>();
     List<ByteLevelDecoder.Incremental> texts = new ArrayList<>();
     List<StringBuilder> answers = new ArrayList<>();
@@ -162,6 +163,7 @@ public final class LocalGenerator implements AutoCloseable {
     for (int s = 0; s < n; s++) {
       generated.add(new ArrayList<>());
       logprobs.add(new ArrayList<>());
+      drawnLogprobs.add(new ArrayList<>());
       alternatives.add(new ArrayList<>());
       texts.add(tokenizer.incremental(true));
       answers.add(new StringBuilder());
@@ -209,6 +211,9 @@ public final class LocalGenerator implements AutoCloseable {
           next[s] = token;
           generated.get(s).add(token);
           logprobs.get(s).add(scores[token] - normaliser);
+          // under the distribution the token was chosen from (after the mask and penalties)
+          drawnLogprobs.get(s).add(processed == scores ? scores[token] - normaliser
+              : processed[token] - LogSoftmax.logSumExp(processed));
           if (decoding.topLogprobs() > 0) {
             alternatives.get(s).add(top(scores, normaliser, decoding.topLogprobs()));
           }
@@ -262,7 +267,8 @@ public final class LocalGenerator implements AutoCloseable {
       sink.end(s, answer.substring(Math.min(shown[s], answer.length())));
       int[] ids = generated.get(s).stream().mapToInt(Integer::intValue).toArray();
       double[] lp = logprobs.get(s).stream().mapToDouble(Double::doubleValue).toArray();
-      results.add(new GenerationResult(batch.get(s).ids(), ids, answer.toString(), lp,
+      double[] drawn = drawnLogprobs.get(s).stream().mapToDouble(Double::doubleValue).toArray();
+      results.add(new GenerationResult(batch.get(s).ids(), ids, answer.toString(), lp, drawn,
           alternatives.get(s), finished[s] == null ? FinishReason.LENGTH : finished[s],
           new GenerationResult.Timings(prefillNanos, decodeNanos, batch.get(s).length(), ids.length)));
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.generation.DecodingSettings;
+import dev.quire.generation.backend.ChatCompletion;
+import dev.quire.generation.backend.ChatLogprob;
 import dev.quire.generation.backend.ChatRequest;
 import dev.quire.generation.backend.ResponseFormat;
 import dev.quire.tasks.output.SchemaConformance;
@@ -32,9 +34,13 @@ public final class ClassifyTask implements TaskDefinition<ClassifyTask.Input, Cl
     }
   }
 
-  /** The label, the model's reasoning, and notes on how its answer was read. */
-  public record Classification(String type, String reasoning, int pageCount, long latencyMillis,
-      List<String> warnings) {
+  /**
+   * The label, how sure the model was of it (the probability of the label's tokens among the
+   * labels the schema allowed; null when the backend gave no token probabilities), the model's
+   * reasoning, and notes on how its answer was read.
+   */
+  public record Classification(String type, Double confidence, String reasoning, int pageCount,
+      long latencyMillis, List<String> warnings) {
     public Classification {
       warnings = List.copyOf(warnings);
     }
@@ -94,18 +100,61 @@ public final class ClassifyTask implements TaskDefinition<ClassifyTask.Input, Cl
   }
 
   @Override
-  public Classification result(Input input, TaskOutput output, long latencyMillis) {
+  public Classification result(Input input, TaskOutput output, ChatCompletion completion) {
     String type = output.value().path("type").asText("");
     List<String> warnings = new ArrayList<>(output.warnings());
+    Double confidence = labelProbability(completion.logprobs(), type);
     if (!labels.contains(type)) {
       warnings.add("the model's label '" + type + "' is not one of the labels: classified as other");
       type = "other";
+      confidence = null;
     }
-    return new Classification(type, output.value().path("reasoning").asText(""),
-        input.pages().size(), latencyMillis, warnings);
+    return new Classification(type, confidence, output.value().path("reasoning").asText(""),
+        input.pages().size(), completion.latencyNanos() / 1_000_000, warnings);
+  }
+
+  /**
+   * The probability the model gave {@code label} where it wrote it: the product of the tokens
+   * that spell it after the "type" key, each under the distribution it was drawn from (with the
+   * schema's mask, the labels' share); null when the answer's tokens are not known.
+   */
+  static Double labelProbability(List<ChatLogprob> tokens, String label) {
+    if (tokens.isEmpty() || label.isEmpty()) {
+      return null;
+    }
+    java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+    int[] ends = new int[tokens.size()];
+    for (int i = 0; i < tokens.size(); i++) {
+      text.writeBytes(tokens.get(i).bytes());
+      ends[i] = text.size();
+    }
+    String written = new String(text.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    int key = written.lastIndexOf("\"type\"");
+    if (key < 0) {
+      return null;
+    }
+    String latin = new String(label.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        java.nio.charset.StandardCharsets.ISO_8859_1);
+    int from = written.indexOf("\"" + latin + "\"", key + 6);
+    if (from < 0) {
+      return null;
+    }
+    int start = from + 1;
+    int end = start + latin.length();
+    double logprob = 0;
+    int previousEnd = 0;
+    for (int i = 0; i < tokens.size(); i++) {
+      // a token that holds any byte of the label counts
+      if (ends[i] > start && previousEnd < end) {
+        logprob += tokens.get(i).drawnLogprob();
+      }
+      previousEnd = ends[i];
+    }
+    return Math.exp(logprob);
   }
 
   /** Reads a model's answer with this task's schema. */
+  @Override
   public TaskOutput read(String answer) {
     return TaskOutput.read(answer, conformance);
   }

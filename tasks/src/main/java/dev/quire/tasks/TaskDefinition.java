@@ -1,6 +1,7 @@
 package dev.quire.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.generation.backend.ChatCompletion;
 import dev.quire.generation.backend.ChatRequest;
 
 /**
@@ -22,6 +23,9 @@ public interface TaskDefinition<I, R> {
   /** The chat request for {@code input}, its response format set to the output schema. */
   ChatRequest request(I input);
 
-  /** The typed result of a read answer. */
-  R result(I input, TaskOutput output, long latencyMillis);
+  /** Reads a model's answer against the output schema (see {@link TaskOutput#read}). */
+  TaskOutput read(String answer);
+
+  /** The typed result of a read answer; {@code completion} has its tokens and timing. */
+  R result(I input, TaskOutput output, ChatCompletion completion);
 }

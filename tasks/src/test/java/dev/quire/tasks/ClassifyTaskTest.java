@@ -3,7 +3,10 @@ package dev.quire.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quire.generation.backend.BackendSpec;
 import dev.quire.generation.backend.ChatCompletion;
+import dev.quire.generation.backend.ChatLogprob;
+import dev.quire.generation.backend.Generators;
 import dev.quire.generation.backend.ChatRequest;
 import dev.quire.generation.backend.ResponseFormat;
 import dev.quire.tasks.output.UnparseableOutputException;
@@ -21,7 +24,7 @@ class ClassifyTaskTest {
     ClassifyTask.Input input = new ClassifyTask.Input(PAGES, null);
     ChatRequest request = task.request(input);
     ChatCompletion answer = generator.complete(request);
-    return task.result(input, task.read(answer.text()), 3);
+    return task.result(input, task.read(answer.text()), answer);
   }
 
   @Test
@@ -56,6 +59,42 @@ class ClassifyTaskTest {
     assertThat(sent.responseFormat().type()).isEqualTo(ResponseFormat.Type.JSON_SCHEMA);
     assertThat(sent.responseFormat().schema().path("properties").path("type").path("enum"))
         .hasSize(ClassifyTask.DEFAULT_LABELS.size());
+  }
+
+  @Test
+  void confidenceIsTheProbabilityOfTheLabelsTokens() {
+    List<ChatLogprob> tokens = List.of(
+        token("{\"reasoning\":\"x\",\"type\":\"", 0),
+        token("10", Math.log(0.5)),
+        token("99-INT", Math.log(0.8)),
+        token("\"}", 0));
+    assertThat(ClassifyTask.labelProbability(tokens, "1099-INT")).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(ClassifyTask.labelProbability(tokens, "W2")).isNull();
+    assertThat(ClassifyTask.labelProbability(List.of(), "W2")).isNull();
+    // a token that carries the opening quote and the label's first bytes counts
+    List<ChatLogprob> joined = List.of(token("{\"type\":", 0), token("\"W", Math.log(0.9)),
+        token("2\"}", Math.log(0.5)));
+    assertThat(ClassifyTask.labelProbability(joined, "W2")).isCloseTo(0.45, org.assertj.core.data.Offset.offset(1e-12));
+  }
+
+  private static ChatLogprob token(String text, double drawn) {
+    return new ChatLogprob(text, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), drawn - 1, drawn, List.of());
+  }
+
+  @Test
+  void theInProcessModelClassifiesUnderTheLabelSchemaWithAConfidence() throws Exception {
+    java.nio.file.Path instruct = dev.quire.model.ReferenceFolders.of("reference-instruct");
+    try (Generators generators = Generators.open(List.of(new BackendSpec.Local("t",
+        instruct.resolve("instruct-tied"), null, dev.quire.model.ComputeDevice.CPU, 0, 0)))) {
+      BufferedImage page = javax.imageio.ImageIO.read(instruct.resolve("images/photo.png").toFile());
+      ClassifyTask task = new ClassifyTask(ClassifyTask.DEFAULT_LABELS);
+      ClassifyTask.Classification result = TaskRunner.run(task, generators.forModel(null),
+          new ClassifyTask.Input(List.of(page), "Look at the header."));
+      assertThat(ClassifyTask.DEFAULT_LABELS).contains(result.type());
+      assertThat(result.confidence()).isNotNull().isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
+      assertThat(result.pageCount()).isEqualTo(1);
+      assertThat(result.warnings()).as("guided output needs no repair").isEmpty();
+    }
   }
 
   @Test

@@ -109,17 +109,17 @@ public final class LocalChatGenerator implements Generator {
       List<ChatLogprob> top = new ArrayList<>();
       if (t < result.topLogprobs().size()) {
         for (TokenLogprob alternative : result.topLogprobs().get(t)) {
-          top.add(token(alternative.tokenId(), alternative.logprob(), List.of()));
+          top.add(token(alternative.tokenId(), alternative.logprob(), alternative.logprob(), List.of()));
         }
       }
-      out.add(token(result.tokenIds()[t], result.logprobs()[t], top));
+      out.add(token(result.tokenIds()[t], result.logprobs()[t], result.drawnLogprobs()[t], top));
     }
     return out;
   }
 
-  private ChatLogprob token(int id, double logprob, List<ChatLogprob> top) {
+  private ChatLogprob token(int id, double logprob, double drawn, List<ChatLogprob> top) {
     byte[] bytes = generator.tokenizer().tokenBytes(id);
-    return new ChatLogprob(new String(bytes, StandardCharsets.UTF_8), bytes, logprob, top);
+    return new ChatLogprob(new String(bytes, StandardCharsets.UTF_8), bytes, logprob, drawn, top);
   }
 
   @Override

@@ -355,10 +355,10 @@ public final class RemoteChatGenerator implements Generator {
       List<ChatLogprob> top = new ArrayList<>();
       for (ChatCompletionTokenLogprob.TopLogprob alternative : token.topLogprobs()) {
         top.add(new ChatLogprob(alternative.token(), bytes(alternative.bytes().orElse(null), alternative.token()),
-            alternative.logprob(), List.of()));
+            alternative.logprob(), alternative.logprob(), List.of()));
       }
       out.add(new ChatLogprob(token.token(), bytes(token.bytes().orElse(null), token.token()),
-          token.logprob(), top));
+          token.logprob(), token.logprob(), top));
     }
     return out;
   }

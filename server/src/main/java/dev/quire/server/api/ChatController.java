@@ -247,7 +247,7 @@ final class ChatController {
   }
 
   /** An image part's picture: a data URL, a page this server holds, or (when enabled) a URL. */
-  private BufferedImage image(Context ctx, String address, String where) throws IOException {
+  BufferedImage image(Context ctx, String address, String where) throws IOException {
     Matcher page = PAGE_REFERENCE.matcher(address);
     if (address.startsWith("quire://")) {
       if (!page.lookingAt()) {

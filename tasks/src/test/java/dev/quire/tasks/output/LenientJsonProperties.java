@@ -95,7 +95,8 @@ class LenientJsonProperties {
     Throwable thrown = catchThrowable(() -> {
       TaskOutput output = task.read(answer);
       task.result(new ClassifyTask.Input(java.util.List.of(new java.awt.image.BufferedImage(1, 1, 1)), null),
-          output, 0);
+          output, new dev.quire.generation.backend.ChatCompletion(answer, java.util.List.of(),
+              dev.quire.generation.FinishReason.STOP, new dev.quire.generation.backend.ChatCompletion.Usage(0, 0), 0));
     });
     if (thrown != null) {
       assertThat(thrown).as(answer).isInstanceOf(UnparseableOutputException.class);
