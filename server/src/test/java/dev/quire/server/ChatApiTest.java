@@ -248,6 +248,39 @@ class ChatApiTest {
   }
 
   @Test
+  void classifiesDocumentsInTheGatewaysShape() throws Exception {
+    String png = Base64.getEncoder().encodeToString(Files.readAllBytes(INSTRUCT.resolve("images/photo.png")));
+    Http.Response answered = http.post("/v1/classify", Map.of(
+        "image_urls", List.of("data:image/png;base64," + png, "data:image/png;base64," + png),
+        "prompt", "Two pages of one document."));
+    assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+    JsonNode result = answered.json();
+    assertThat(dev.quire.tasks.ClassifyTask.DEFAULT_LABELS).contains(result.path("type").asText());
+    assertThat(result.path("confidence").asDouble()).isGreaterThan(0).isLessThanOrEqualTo(1);
+    assertThat(result.path("page_count").asInt()).isEqualTo(2);
+    assertThat(result.has("reasoning")).isTrue();
+    assertThat(result.path("latency_ms").isIntegralNumber()).isTrue();
+
+    Http.Response neither = http.post("/v1/classify", Map.of("prompt", "x"));
+    assertThat(neither.status()).isEqualTo(400);
+    assertThat(neither.errorCode()).isEqualTo("INVALID_REQUEST");
+    Http.Response missing = http.post("/v1/classify", Map.of("document_id", "0123456789abcdef0123456789abcdef",
+        "collection", "acme"));
+    assertThat(missing.status()).isEqualTo(404);
+  }
+
+  @Test
+  void withoutABackendClassifySaysHowToConfigureOne() throws Exception {
+    Path otherData = Files.createDirectories(data.resolve("bare"));
+    try (QuireServer bare = QuireServer.start(TestServers.config(otherData, Map.of()), new ColorTestEncoder())) {
+      Http.Response refused = new Http(bare.port(), ACME_READ).post("/v1/classify",
+          Map.of("image_urls", List.of("data:image/png;base64,AAAA")));
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(refused.body()).contains("--generation-model");
+    }
+  }
+
+  @Test
   void listsTheModelsAndRefusesUnknownOnesInOpenAiShape() {
     List<String> ids = new ArrayList<>();
     for (Model model : client.models().list().data()) {
