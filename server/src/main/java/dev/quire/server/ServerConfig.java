@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -21,6 +22,8 @@ import java.util.regex.Pattern;
  *     where every local caller may read and write everything
  * @param allowedRoots server-side folders that index requests may name; empty disables them
  * @param generationBackends the chat models of {@code /v1/chat/completions}; empty disables it
+ * @param taskBackends the backend each document task uses when a request names none (task name
+ *     to backend name; a task not named here uses the only backend, if there is one)
  */
 public record ServerConfig(
     Http http,
@@ -33,7 +36,8 @@ public record ServerConfig(
     UrlFetch imageUrls,
     Webhooks webhooks,
     Sample sample,
-    List<BackendSpec> generationBackends) {
+    List<BackendSpec> generationBackends,
+    Map<String, String> taskBackends) {
 
   /** Collection names: safe as folder names and in URLs. */
   public static final Pattern COLLECTION_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
@@ -48,11 +52,18 @@ public record ServerConfig(
     Objects.requireNonNull(sample, "sample");
     apiKeys = List.copyOf(apiKeys);
     generationBackends = List.copyOf(generationBackends);
+    taskBackends = Map.copyOf(taskBackends);
     Set<String> backendNames = new HashSet<>();
     for (BackendSpec backend : generationBackends) {
       if (!backendNames.add(backend.name())) {
         throw new IllegalArgumentException("generation.backends: two backends are named '"
             + backend.name() + "'");
+      }
+    }
+    for (Map.Entry<String, String> task : taskBackends.entrySet()) {
+      if (!backendNames.contains(task.getValue())) {
+        throw new IllegalArgumentException("generation.tasks." + task.getKey() + " names backend '"
+            + task.getValue() + "', which generation.backends does not define");
       }
     }
     allowedRoots = List.copyOf(allowedRoots);

@@ -76,6 +76,8 @@ public final class ServerConfigLoader {
     DEFAULTS.put("sample.seed", "42");
     // shorthand for one in-process backend named "local"
     DEFAULTS.put("generation.model", "");
+    // the backend each document task uses when a request names none
+    DEFAULTS.put("generation.tasks.classify", "");
   }
 
   private static final String API_KEYS = "apiKeys";
@@ -307,7 +309,8 @@ public final class ServerConfigLoader {
               string("sample.collection"),
               (int) integer("sample.documents", 1, 10_000),
               integer("sample.seed", Long.MIN_VALUE, Long.MAX_VALUE)),
-          backends());
+          backends(),
+          taskBackends());
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage() + sourceHint(e.getMessage()), e);
     }
@@ -342,6 +345,15 @@ public final class ServerConfigLoader {
       }
     }
     return roots;
+  }
+
+  private Map<String, String> taskBackends() {
+    Map<String, String> tasks = new LinkedHashMap<>();
+    String classify = string("generation.tasks.classify");
+    if (!classify.isBlank()) {
+      tasks.put("classify", classify);
+    }
+    return tasks;
   }
 
   /** generation.backends, and the generation.model shorthand as a backend named "local". */

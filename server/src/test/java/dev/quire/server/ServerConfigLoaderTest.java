@@ -68,6 +68,13 @@ class ServerConfigLoaderTest {
     assertThat(shorthand.generationBackends()).singleElement()
         .extracting(BackendSpec::name).isEqualTo("local");
     assertThat(ServerConfigLoader.load(null, Map.of(), Map.of()).generationBackends()).isEmpty();
+    Path tasks = dir.resolve("tasks.yaml");
+    Files.writeString(tasks, Files.readString(file) + "  tasks:\n    classify: large\n");
+    assertThat(ServerConfigLoader.load(tasks, Map.of(), Map.of()).taskBackends()).containsEntry("classify", "large");
+    Path wrongTask = dir.resolve("wrong-task.yaml");
+    Files.writeString(wrongTask, Files.readString(file) + "  tasks:\n    classify: huge\n");
+    assertThatThrownBy(() -> ServerConfigLoader.load(wrongTask, Map.of(), Map.of()))
+        .hasMessageContaining("generation.tasks.classify names backend 'huge'");
 
     Path remote = dir.resolve("remote.yaml");
     Files.writeString(remote, "generation:\n  backends:\n    gpu:\n      type: openai\n"

@@ -54,7 +54,10 @@ final class ClassifyController {
     }
     Generator generator;
     try {
-      generator = context.generators().forModel(body.path("model").asText(null));
+      String model = body.path("model").asText(null);
+      // a request naming no model goes to the backend configured for the task, if any
+      generator = context.generators().forModel(model != null ? model
+          : context.config().taskBackends().get("classify"));
     } catch (IllegalArgumentException e) {
       throw new ApiException(404, "MODEL_NOT_FOUND", e.getMessage());
     }
