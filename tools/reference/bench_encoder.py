@@ -205,12 +205,17 @@ def reference_worker(args) -> None:
 # -------------------------------------------------------------------------------------------- java
 
 
-def java_command(java_home: Path) -> list[str]:
-    """java + Quire's JVM flags (the parent pom's quire.jvm.flags) + the encoder's test class path."""
+def quire_jvm_flags() -> list[str]:
+    """The parent pom's quire.jvm.flags, as the tests and the launcher run Java."""
     pom = (REPO / "pom.xml").read_text()
     flags = re.search(r"<quire.jvm.flags>(.*?)</quire.jvm.flags>", pom).group(1)
     cache = re.search(r"<quire.djl.cache>(.*?)</quire.djl.cache>", pom).group(1).replace("${user.home}", str(Path.home()))
-    flags = flags.replace("${quire.djl.cache}", cache).split()
+    return flags.replace("${quire.djl.cache}", cache).split()
+
+
+def java_command(java_home: Path) -> list[str]:
+    """java + Quire's JVM flags (the parent pom's quire.jvm.flags) + the encoder's test class path."""
+    flags = quire_jvm_flags()
     env = dict(os.environ, JAVA_HOME=str(java_home), PATH=f"{java_home}/bin:{os.environ['PATH']}")
     subprocess.run(["mvn", "-q", "-B", "-o", "-pl", "model,encoder", "install", "-DskipTests"], cwd=REPO, env=env, check=True)
     classpath_file = REPO / "encoder" / "target" / "bench.classpath"

@@ -70,13 +70,14 @@ import gzip
 import json
 import os
 import platform
-import re
-import resource
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+# shared with the encoder benchmark (which imports nothing of colpali at module level)
+from bench_encoder import launcher_environment, peak_rss_mb, quire_jvm_flags
 
 if "colpali_engine" in sys.modules:
     raise RuntimeError("colpali_engine is imported: it changes how transformers names Qwen3-VL checkpoint keys")
@@ -130,10 +131,6 @@ VISION_2B = dict(
     num_position_embeddings=2304,
     deepstack_visual_indexes=[5, 11, 17],
 )
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 # ------------------------------------------------------------------------------------------ inputs
@@ -317,10 +314,7 @@ def reference_worker(args) -> None:
 
 def java_command(java_home: Path) -> list[str]:
     """java + Quire's JVM flags (the parent pom's quire.jvm.flags) + the generation module's test class path."""
-    pom = (REPO / "pom.xml").read_text()
-    flags = re.search(r"<quire.jvm.flags>(.*?)</quire.jvm.flags>", pom).group(1)
-    cache = re.search(r"<quire.djl.cache>(.*?)</quire.djl.cache>", pom).group(1).replace("${user.home}", str(Path.home()))
-    flags = flags.replace("${quire.djl.cache}", cache).split()
+    flags = quire_jvm_flags()
     env = dict(os.environ, JAVA_HOME=str(java_home), PATH=f"{java_home}/bin:{os.environ['PATH']}")
     # one reactor build: the module's dependencies resolve to the reactor's target/classes, never to installed jars
     subprocess.run(
@@ -332,13 +326,6 @@ def java_command(java_home: Path) -> list[str]:
     classpath = ":".join([str(module / "target/test-classes"), str(module / "target/classes"),
                           (module / "target/bench.classpath").read_text().strip()])
     return [str(java_home / "bin" / "java"), *flags, "-Xmx2g", "-cp", classpath, "dev.quire.generation.bench.GenerateBenchmark"]
-
-
-def launcher_environment() -> dict:
-    """The process environment ./quire gives Java (its GLIBC_TUNABLES line), so Java runs as users run it."""
-    launcher = (REPO / "quire").read_text()
-    tunables = re.search(r'GLIBC_TUNABLES="\$\{GLIBC_TUNABLES:-(.*?)\}"', launcher).group(1)
-    return dict(os.environ, GLIBC_TUNABLES=tunables)
 
 
 def run_json(command: list[str], env: dict | None = None) -> dict:

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.generation.backend.BackendSpec;
 import dev.quire.generation.backend.Generators;
-import dev.quire.model.ComputeDevice;
 import dev.quire.tasks.ClassifyTask;
 import dev.quire.tasks.TaskRunner;
 import dev.quire.tasks.output.UnparseableOutputException;
@@ -16,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,9 +35,7 @@ import picocli.CommandLine.Spec;
     })
 final class ClassifyCommand implements Callable<Integer> {
 
-  @Option(names = "--model", paramLabel = "DIR", defaultValue = "${env:QUIRE_GENERATION_MODEL}",
-      description = "Qwen3-VL instruct checkpoint folder (default: $QUIRE_GENERATION_MODEL).")
-  Path model;
+  @Mixin GenerationModelOptions model;
 
   @Option(names = "--labels", paramLabel = "A,B,...", split = ",",
       description = "The labels to choose from (must include other; default: the built-in list).")
@@ -50,14 +48,6 @@ final class ClassifyCommand implements Callable<Integer> {
       description = "One record per line (default) or one JSON array.")
   String format;
 
-  @Option(names = "--device", paramLabel = "auto|cpu|cuda", defaultValue = "${env:QUIRE_DEVICE:-auto}",
-      description = "Where the model runs (default: ${DEFAULT-VALUE}).")
-  ComputeDevice device;
-
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "${env:QUIRE_THREADS:-0}",
-      description = "Model intra-op threads; 0 (default) keeps the engine's choice.")
-  int threads;
-
   @Parameters(paramLabel = "FILE", arity = "1..*", description = "Documents: images or PDFs.")
   List<Path> files;
 
@@ -65,7 +55,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (model == null) {
+    if (model.model == null) {
       throw new ParameterException(spec.commandLine(),
           "quire classify needs --model DIR (or $QUIRE_GENERATION_MODEL)");
     }
@@ -78,7 +68,7 @@ final class ClassifyCommand implements Callable<Integer> {
     ArrayNode all = json.createArrayNode();
     int failed = 0;
     try (Generators generators = Generators.open(List.of(
-        new BackendSpec.Local("local", model, null, device, threads, 0)))) {
+        new BackendSpec.Local("local", model.model, null, model.device, model.threads, 0)))) {
       for (Path file : files) {
         ObjectNode record = json.createObjectNode();
         record.put("file", file.toString());

@@ -16,8 +16,6 @@ import dev.quire.generation.GenerationResult;
 import dev.quire.generation.LocalGenerator;
 import dev.quire.generation.Prompt;
 import dev.quire.generation.TokenSink;
-import dev.quire.model.ComputeDevice;
-import dev.quire.model.Precision;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,10 +49,7 @@ import picocli.CommandLine.Spec;
     })
 final class GenerateCommand implements Callable<Integer> {
 
-  @Option(names = "--model", paramLabel = "DIR", defaultValue = "${env:QUIRE_GENERATION_MODEL}",
-      description = "Qwen3-VL instruct checkpoint folder in the Hugging Face layout"
-          + " (default: $QUIRE_GENERATION_MODEL).")
-  Path model;
+  @Mixin GenerationModelOptions model;
 
   @Option(names = "--system", paramLabel = "TEXT", description = "A system message.")
   String system;
@@ -111,14 +107,6 @@ final class GenerateCommand implements Callable<Integer> {
       + " finish reason, timings) instead of streaming text.")
   boolean json;
 
-  @Option(names = "--device", paramLabel = "auto|cpu|cuda", defaultValue = "${env:QUIRE_DEVICE:-auto}",
-      description = "Where the model runs (default: ${DEFAULT-VALUE}); on cuda it runs in float16.")
-  ComputeDevice device;
-
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "${env:QUIRE_THREADS:-0}",
-      description = "Model intra-op threads; 0 (default) keeps the engine's choice.")
-  int threads;
-
   @Parameters(paramLabel = "PROMPT", arity = "1", description = "The user message.")
   String prompt;
 
@@ -126,7 +114,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (model == null) {
+    if (model.model == null) {
       throw new ParameterException(spec.commandLine(),
           "quire generate needs --model DIR (or $QUIRE_GENERATION_MODEL)");
     }
@@ -148,9 +136,8 @@ final class GenerateCommand implements Callable<Integer> {
     }
     List<BufferedImage> pages = readImages(images);
     PrintWriter out = spec.commandLine().getOut();
-    Precision precision = device == ComputeDevice.CUDA ? Precision.FLOAT16 : Precision.FLOAT32;
-    try (LocalGenerator generator = LocalGenerator.open(model,
-        new LocalGenerator.Options(device, precision, threads))) {
+    try (LocalGenerator generator = LocalGenerator.open(model.model,
+        LocalGenerator.Options.on(model.device, model.threads))) {
       List<Map<String, Object>> messages = new ArrayList<>();
       if (system != null) {
         messages.add(Map.of("role", "system", "content", system));

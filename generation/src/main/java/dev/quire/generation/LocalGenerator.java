@@ -44,18 +44,22 @@ public final class LocalGenerator implements AutoCloseable {
     public static Options defaults() {
       return new Options(ComputeDevice.AUTO, Precision.FLOAT32, 0);
     }
+
+    /** On {@code device}: float16 on CUDA, float32 elsewhere (libtorch's CPU half is slow). */
+    public static Options on(ComputeDevice device, int threads) {
+      return new Options(device, device == ComputeDevice.CUDA ? Precision.FLOAT16 : Precision.FLOAT32,
+          threads);
+    }
   }
 
-  private final Path folder;
   private final Qwen3VLConfig config;
   private final Qwen3VLModel model;
   private final Qwen3VLTokenizer tokenizer;
   private final PromptBuilder prompts;
   private final GenerationConfig generationConfig;
 
-  private LocalGenerator(Path folder, Qwen3VLConfig config, Qwen3VLModel model,
+  private LocalGenerator(Qwen3VLConfig config, Qwen3VLModel model,
       Qwen3VLTokenizer tokenizer, PromptBuilder prompts, GenerationConfig generationConfig) {
-    this.folder = folder;
     this.config = config;
     this.model = model;
     this.tokenizer = tokenizer;
@@ -85,7 +89,7 @@ public final class LocalGenerator implements AutoCloseable {
               TorchRuntime.device(options.device(), options.precision()),
               TorchRuntime.dtype(options.precision()), List.of()));
       model.lmHead();
-      return new LocalGenerator(folder, config, model, tokenizer,
+      return new LocalGenerator(config, model, tokenizer,
           new PromptBuilder(template, tokenizer, processor, config.vision().mergeSize()), generation);
     } catch (IOException | RuntimeException e) {
       if (model != null) {
@@ -94,10 +98,6 @@ public final class LocalGenerator implements AutoCloseable {
       tokenizer.close();
       throw e;
     }
-  }
-
-  public Path folder() {
-    return folder;
   }
 
   public GenerationConfig generationConfig() {

@@ -1,5 +1,6 @@
 package dev.quire.encoder.colqwen3;
 
+import dev.quire.model.qwen3vl.Fixtures;
 import dev.quire.model.ComputeDevice;
 import dev.quire.model.Precision;
 import static org.assertj.core.api.Assertions.assertThat;

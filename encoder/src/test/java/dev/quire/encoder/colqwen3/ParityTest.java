@@ -1,5 +1,6 @@
 package dev.quire.encoder.colqwen3;
 
+import dev.quire.model.qwen3vl.Fixtures;
 import dev.quire.model.qwen3vl.Qwen3VLConfig;
 import dev.quire.model.qwen3vl.ForwardTrace;
 import dev.quire.model.qwen3vl.Positions;

@@ -7,8 +7,6 @@ import dev.quire.generation.Prompt;
 import dev.quire.generation.TokenLogprob;
 import dev.quire.generation.TokenSink;
 import dev.quire.generation.guided.SchemaNode;
-import dev.quire.model.ComputeDevice;
-import dev.quire.model.Precision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,9 +38,8 @@ public final class LocalChatGenerator implements Generator {
 
   /** Opens the checkpoint of {@code spec} (float16 on CUDA, float32 elsewhere). */
   public static LocalChatGenerator open(BackendSpec.Local spec) throws IOException {
-    Precision precision = spec.device() == ComputeDevice.CUDA ? Precision.FLOAT16 : Precision.FLOAT32;
     LocalGenerator generator = LocalGenerator.open(spec.model(),
-        new LocalGenerator.Options(spec.device(), precision, spec.threads()));
+        LocalGenerator.Options.on(spec.device(), spec.threads()));
     return new LocalChatGenerator(spec.name(), spec.modelId(), generator, spec.maxQueued());
   }
 

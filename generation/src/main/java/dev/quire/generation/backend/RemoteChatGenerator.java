@@ -116,10 +116,6 @@ public final class RemoteChatGenerator implements Generator {
     return spec.modelId();
   }
 
-  public CircuitBreaker.State circuit() {
-    return breaker.getState();
-  }
-
   @Override
   public ChatCompletion complete(ChatRequest request, ChatListener listener,
       BooleanSupplier cancelled) {

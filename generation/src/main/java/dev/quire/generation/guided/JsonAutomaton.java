@@ -203,15 +203,15 @@ public final class JsonAutomaton {
         case SchemaNode.ArrayNode array -> b == '[' ? new ArrayFrame(array, 0, ArrayFrame.OPENED) : null;
         case SchemaNode.StringNode string -> b == '"' ? new StringFrame(string.maxLength(), 0, 0) : null;
         case SchemaNode.NumberNode number -> NumberFrame.begin(number.integer(), b);
-        case SchemaNode.BooleanNode bool -> LiteralFrame.begin(List.of("true", "false"), b);
-        case SchemaNode.NullNode nul -> LiteralFrame.begin(List.of("null"), b);
-        case SchemaNode.LiteralNode literal -> LiteralFrame.begin(List.copyOf(literal.texts()), b);
+        case SchemaNode.BooleanNode bool -> LiteralFrame.begin(BOOLEANS, b);
+        case SchemaNode.NullNode nul -> LiteralFrame.begin(NULL, b);
+        case SchemaNode.LiteralNode literal -> LiteralFrame.begin(literal.texts(), b);
         case SchemaNode.AnyObjectNode object -> b == '{' ? new FreeObjectFrame(FreeObjectFrame.OPENED) : null;
         case SchemaNode.AnyValueNode any -> switch (b) {
           case '{' -> new FreeObjectFrame(FreeObjectFrame.OPENED);
           case '[' -> new FreeArrayFrame(FreeArrayFrame.OPENED);
           case '"' -> new StringFrame(-1, 0, 0);
-          case 't', 'f', 'n' -> LiteralFrame.begin(List.of("true", "false", "null"), b);
+          case 't', 'f', 'n' -> LiteralFrame.begin(KEYWORDS, b);
           default -> NumberFrame.begin(false, b);
         };
         case SchemaNode.AnyOfNode any -> throw new IllegalStateException("anyOf is expanded when pushed");
@@ -519,18 +519,22 @@ public final class JsonAutomaton {
     }
   }
 
-  /** Literal texts ({@code true}, an enum's values), {@code at} bytes matched so far. */
-  record LiteralFrame(List<String> alive, int at) implements Frame {
-    static LiteralFrame begin(List<String> texts, int b) {
+  private static final List<byte[]> BOOLEANS = SchemaNode.LiteralNode.of(List.of("true", "false")).texts();
+  private static final List<byte[]> NULL = SchemaNode.LiteralNode.of(List.of("null")).texts();
+  private static final List<byte[]> KEYWORDS =
+      SchemaNode.LiteralNode.of(List.of("true", "false", "null")).texts();
+
+  /** Literal texts ({@code true}, an enum's values) as bytes, {@code at} bytes matched so far. */
+  record LiteralFrame(List<byte[]> alive, int at) implements Frame {
+    static LiteralFrame begin(List<byte[]> texts, int b) {
       return new LiteralFrame(texts, 0).advance(b);
     }
 
     /** The candidates that go on with {@code b}; null when none does. */
     LiteralFrame advance(int b) {
-      List<String> still = new ArrayList<>();
-      for (String text : alive) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (at < bytes.length && (bytes[at] & 0xff) == b) {
+      List<byte[]> still = new ArrayList<>(alive.size());
+      for (byte[] text : alive) {
+        if (at < text.length && (text[at] & 0xff) == b) {
           still.add(text);
         }
       }
@@ -539,8 +543,8 @@ public final class JsonAutomaton {
 
     /** Some candidate is whole. */
     boolean complete() {
-      for (String text : alive) {
-        if (text.getBytes(StandardCharsets.UTF_8).length == at) {
+      for (byte[] text : alive) {
+        if (text.length == at) {
           return true;
         }
       }
@@ -549,8 +553,8 @@ public final class JsonAutomaton {
 
     /** Some candidate is longer. */
     boolean moreAfter() {
-      for (String text : alive) {
-        if (text.getBytes(StandardCharsets.UTF_8).length > at) {
+      for (byte[] text : alive) {
+        if (text.length > at) {
           return true;
         }
       }

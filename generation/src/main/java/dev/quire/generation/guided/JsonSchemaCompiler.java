@@ -160,7 +160,7 @@ public final class JsonSchemaCompiler {
     for (JsonNode value : values) {
       texts.add(value.toString());
     }
-    return new SchemaNode.LiteralNode(texts);
+    return SchemaNode.LiteralNode.of(texts);
   }
 
   private static UnsupportedSchemaException unsupported(String path, String why) {

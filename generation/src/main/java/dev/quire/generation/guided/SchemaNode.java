@@ -1,7 +1,6 @@
 package dev.quire.generation.guided;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * The JSON Schema subset guided decoding understands, compiled from a schema once
@@ -31,10 +30,23 @@ public sealed interface SchemaNode {
 
   record NullNode() implements SchemaNode {}
 
-  /** Literal JSON texts, one of which must be produced exactly (enum and const of any type). */
-  record LiteralNode(Set<String> texts) implements SchemaNode {
+  /**
+   * Literal JSON texts, one of which must be produced exactly (enum and const of any type), held
+   * as their UTF-8 bytes: the automaton compares bytes at every step of a trie walk.
+   */
+  record LiteralNode(List<byte[]> texts) implements SchemaNode {
     public LiteralNode {
-      texts = Set.copyOf(texts);
+      texts = List.copyOf(texts);
+    }
+
+    public static LiteralNode of(java.util.Collection<String> texts) {
+      return new LiteralNode(texts.stream()
+          .map(t -> t.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList());
+    }
+
+    /** The texts as strings. */
+    public List<String> strings() {
+      return texts.stream().map(t -> new String(t, java.nio.charset.StandardCharsets.UTF_8)).toList();
     }
   }
 

@@ -80,10 +80,6 @@ public final class TokenTrie {
     return vocabulary;
   }
 
-  public int nodes() {
-    return childBytes.length;
-  }
-
   /** The ids whose whole bytes {@code automaton} accepts from {@code state} (as a prefix or whole). */
   public BitSet allowed(JsonAutomaton automaton, JsonAutomaton.State state) {
     BitSet allowed = new BitSet(vocabulary);

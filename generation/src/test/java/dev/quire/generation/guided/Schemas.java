@@ -118,8 +118,8 @@ final class Schemas {
           : f.numberNode(Math.round((random.nextDouble() - 0.5) * 1e6) / 100.0);
       case SchemaNode.BooleanNode b -> f.booleanNode(random.nextBoolean());
       case SchemaNode.NullNode n -> f.nullNode();
-      case SchemaNode.LiteralNode literal -> parse(literal.texts().stream()
-          .skip(random.nextInt(literal.texts().size())).findFirst().orElseThrow());
+      case SchemaNode.LiteralNode literal -> parse(literal.strings().stream()
+          .skip(random.nextInt(literal.strings().size())).findFirst().orElseThrow());
       case SchemaNode.AnyOfNode any -> value(any.options().get(random.nextInt(any.options().size())), random, depth);
       case SchemaNode.AnyValueNode any -> depth > 3 ? f.numberNode(1) : value(
           List.<SchemaNode>of(new SchemaNode.StringNode(5), new SchemaNode.NumberNode(false),

@@ -10,10 +10,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The reference fixtures written by tools/reference/make_fixtures.py. */
-final class Fixtures {
+/**
+ * The reference fixtures written by tools/reference/make_fixtures.py; public for the encoder's
+ * tests, which read them through this module's test jar.
+ */
+public final class Fixtures {
 
-  static final Path ROOT = root();
+  public static final Path ROOT = root();
 
   private Fixtures() {}
 
@@ -21,11 +24,11 @@ final class Fixtures {
     return ReferenceFolders.of("reference");
   }
 
-  static Path path(String relative) {
+  public static Path path(String relative) {
     return ROOT.resolve(relative);
   }
 
-  static JsonNode json(String relative) {
+  public static JsonNode json(String relative) {
     try {
       return new ObjectMapper().readTree(path(relative).toFile());
     } catch (IOException e) {
@@ -33,7 +36,7 @@ final class Fixtures {
     }
   }
 
-  static String sha256(byte[] bytes) {
+  public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {

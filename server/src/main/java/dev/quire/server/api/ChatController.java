@@ -31,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -314,23 +313,16 @@ final class ChatController {
     }
   }
 
+  /** A data URL's bytes; it must say base64 (data:image/png;base64,...). */
   private static byte[] dataUrl(String url, long max, String where) {
     int comma = url.indexOf(',');
     if (comma < 0 || !url.substring(0, comma).endsWith(";base64")) {
       throw invalid(where + ": a data URL must be base64 (data:image/png;base64,...)", where);
     }
-    String data = url.substring(comma + 1);
-    if ((long) data.length() / 4 * 3 > max + 3) {
-      throw Uploads.tooLarge("image", max);
-    }
     try {
-      byte[] bytes = Base64.getMimeDecoder().decode(data);
-      if (bytes.length == 0) {
-        throw invalid(where + ": the data URL is empty", where);
-      }
-      return bytes;
-    } catch (IllegalArgumentException e) {
-      throw invalid(where + ": the data URL is not valid base64", where);
+      return Uploads.base64(url, max, where + ": the data URL");
+    } catch (ApiException e) {
+      throw e.status() == 400 ? e.withParam(where) : e;
     }
   }
 

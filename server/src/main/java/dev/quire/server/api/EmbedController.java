@@ -13,7 +13,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -88,7 +87,7 @@ final class EmbedController {
       } else {
         received =
             Uploads.receive(
-                new ByteArrayInputStream(decodeBase64(body.imageBase64(), max)), "image", max,
+                new ByteArrayInputStream(Uploads.base64(body.imageBase64(), max, "image_base64")), "image", max,
                 context.temporaryDirectory(), context.reader());
       }
     }
@@ -114,29 +113,6 @@ final class EmbedController {
       ctx.json(new Views.Embeddings(info.name(), info.dimension(), List.of(view(vectors, vectors.meanPooled()))));
     } finally {
       Files.deleteIfExists(received.file());
-    }
-  }
-
-  private static byte[] decodeBase64(String text, long max) {
-    String data = text;
-    int comma = data.indexOf(',');
-    if (data.startsWith("data:") && comma > 0) {
-      data = data.substring(comma + 1);
-    }
-    if ((long) data.length() / 4 * 3 > max + 3) {
-      throw Uploads.tooLarge("image", max);
-    }
-    try {
-      byte[] bytes = Base64.getMimeDecoder().decode(data);
-      if (bytes.length == 0) {
-        throw ApiException.invalid("image_base64 is empty");
-      }
-      if (bytes.length > max) {
-        throw Uploads.tooLarge("image", max);
-      }
-      return bytes;
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalid("image_base64 is not valid base64: " + e.getMessage());
     }
   }
 

@@ -54,6 +54,34 @@ final class Uploads {
     }
   }
 
+  /**
+   * The bytes of base64 {@code text} (a {@code data:...;base64,} prefix is read past), at most
+   * {@code maxBytes}; {@code what} names the field in errors.
+   */
+  static byte[] base64(String text, long maxBytes, String what) {
+    String data = text;
+    int comma = data.indexOf(',');
+    if (data.startsWith("data:") && comma > 0) {
+      data = data.substring(comma + 1);
+    }
+    if ((long) data.length() / 4 * 3 > maxBytes + 3) {
+      throw tooLarge("image", maxBytes);
+    }
+    byte[] bytes;
+    try {
+      bytes = java.util.Base64.getMimeDecoder().decode(data);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(what + " is not valid base64: " + e.getMessage());
+    }
+    if (bytes.length == 0) {
+      throw ApiException.invalid(what + " is empty");
+    }
+    if (bytes.length > maxBytes) {
+      throw tooLarge("image", maxBytes);
+    }
+    return bytes;
+  }
+
   static ApiException tooLarge(String name, long maxBytes) {
     return new ApiException(
         413, "PAYLOAD_TOO_LARGE", "'" + name + "' is over the limit of " + maxBytes + " bytes per file");
