@@ -78,7 +78,7 @@ public final class ClassifyTask implements TaskDefinition<ClassifyTask.Input, Cl
   }
 
   @Override
-  public JsonNode outputSchema() {
+  public JsonNode outputSchema(Input input) {
     return schema;
   }
 
@@ -155,7 +155,7 @@ public final class ClassifyTask implements TaskDefinition<ClassifyTask.Input, Cl
 
   /** Reads a model's answer with this task's schema. */
   @Override
-  public TaskOutput read(String answer) {
+  public TaskOutput read(Input input, String answer) {
     return TaskOutput.read(answer, conformance);
   }
 }

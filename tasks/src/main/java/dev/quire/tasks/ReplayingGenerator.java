@@ -20,12 +20,23 @@ import java.util.function.BooleanSupplier;
 public final class ReplayingGenerator implements Generator {
 
   private final String name;
-  private final Deque<String> answers;
+  private final Deque<ChatCompletion> answers;
   private final List<ChatRequest> requests = new ArrayList<>();
 
   public ReplayingGenerator(String name, List<String> answers) {
     this.name = name;
-    this.answers = new ArrayDeque<>(answers);
+    this.answers = new ArrayDeque<>();
+    for (String answer : answers) {
+      this.answers.add(new ChatCompletion(answer, List.of(), FinishReason.STOP,
+          new ChatCompletion.Usage(0, answer.length()), 0));
+    }
+  }
+
+  /** Serves recorded completions whole: with their token probabilities, finish reason and usage. */
+  public static ReplayingGenerator ofCompletions(String name, List<ChatCompletion> completions) {
+    ReplayingGenerator generator = new ReplayingGenerator(name, List.of());
+    generator.answers.addAll(completions);
+    return generator;
   }
 
   @Override
@@ -46,13 +57,12 @@ public final class ReplayingGenerator implements Generator {
   public synchronized ChatCompletion complete(ChatRequest request, ChatListener listener,
       BooleanSupplier cancelled) {
     requests.add(request);
-    String answer = answers.poll();
+    ChatCompletion answer = answers.poll();
     if (answer == null) {
       throw new IllegalStateException("replaying generator " + name + " has no recorded answer left");
     }
-    listener.onText(answer);
-    return new ChatCompletion(answer, List.of(), FinishReason.STOP,
-        new ChatCompletion.Usage(0, answer.length()), 0);
+    listener.onText(answer.text());
+    return answer;
   }
 
   @Override

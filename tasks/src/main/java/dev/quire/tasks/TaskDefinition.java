@@ -17,14 +17,14 @@ public interface TaskDefinition<I, R> {
 
   String name();
 
-  /** The JSON Schema of the model's answer. */
-  JsonNode outputSchema();
+  /** The JSON Schema of the model's answer to {@code input}. */
+  JsonNode outputSchema(I input);
 
   /** The chat request for {@code input}, its response format set to the output schema. */
   ChatRequest request(I input);
 
-  /** Reads a model's answer against the output schema (see {@link TaskOutput#read}). */
-  TaskOutput read(String answer);
+  /** Reads a model's answer to {@code input} against its output schema (see {@link TaskOutput#read}). */
+  TaskOutput read(I input, String answer);
 
   /** The typed result of a read answer; {@code completion} has its tokens and timing. */
   R result(I input, TaskOutput output, ChatCompletion completion);

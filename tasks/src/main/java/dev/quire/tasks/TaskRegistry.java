@@ -18,7 +18,8 @@ public final class TaskRegistry {
 
   /** The built-in tasks with their default settings. */
   public static TaskRegistry builtIn() {
-    return new TaskRegistry().register(new ClassifyTask(ClassifyTask.DEFAULT_LABELS));
+    return new TaskRegistry().register(new ClassifyTask(ClassifyTask.DEFAULT_LABELS))
+        .register(new dev.quire.tasks.extract.ExtractTask());
   }
 
   public TaskDefinition<?, ?> get(String name) {

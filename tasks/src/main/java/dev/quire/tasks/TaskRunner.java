@@ -15,6 +15,6 @@ public final class TaskRunner {
    */
   public static <I, R> R run(TaskDefinition<I, R> task, Generator generator, I input) {
     ChatCompletion completion = generator.complete(task.request(input));
-    return task.result(input, task.read(completion.text()), completion);
+    return task.result(input, task.read(input, completion.text()), completion);
   }
 }

@@ -24,7 +24,7 @@ class ClassifyTaskTest {
     ClassifyTask.Input input = new ClassifyTask.Input(PAGES, null);
     ChatRequest request = task.request(input);
     ChatCompletion answer = generator.complete(request);
-    return task.result(input, task.read(answer.text()), answer);
+    return task.result(input, task.read(input, answer.text()), answer);
   }
 
   @Test
@@ -100,9 +100,9 @@ class ClassifyTaskTest {
   @Test
   void anAnswerWithoutJsonIsUnparseableAndLabelsAreChecked() {
     ClassifyTask task = new ClassifyTask(List.of("memo", "other"));
-    assertThatThrownBy(() -> task.read("I think this is a memo.")).isInstanceOf(UnparseableOutputException.class);
+    assertThatThrownBy(() -> task.read(null, "I think this is a memo.")).isInstanceOf(UnparseableOutputException.class);
     assertThatThrownBy(() -> new ClassifyTask(List.of("memo"))).hasMessageContaining("'other'");
     assertThatThrownBy(() -> new ClassifyTask.Input(List.of(), null)).hasMessageContaining("at least one page");
-    assertThatThrownBy(() -> TaskRegistry.builtIn().get("summarise")).hasMessageContaining("tasks: [classify]");
+    assertThatThrownBy(() -> TaskRegistry.builtIn().get("summarise")).hasMessageContaining("tasks: [classify, extract]");
   }
 }

@@ -93,7 +93,7 @@ class LenientJsonProperties {
   void noAnswerFailsOtherThanAsUnparseable(@ForAll String answer) {
     ClassifyTask task = new ClassifyTask(ClassifyTask.DEFAULT_LABELS);
     Throwable thrown = catchThrowable(() -> {
-      TaskOutput output = task.read(answer);
+      TaskOutput output = task.read(null, answer);
       task.result(new ClassifyTask.Input(java.util.List.of(new java.awt.image.BufferedImage(1, 1, 1)), null),
           output, new dev.quire.generation.backend.ChatCompletion(answer, java.util.List.of(),
               dev.quire.generation.FinishReason.STOP, new dev.quire.generation.backend.ChatCompletion.Usage(0, 0), 0));
@@ -105,7 +105,7 @@ class LenientJsonProperties {
 
   @Property(tries = 500)
   void jsonLikeNoiseFailsOnlyAsUnparseable(@ForAll("noise") String answer) {
-    Throwable thrown = catchThrowable(() -> new ClassifyTask(ClassifyTask.DEFAULT_LABELS).read(answer));
+    Throwable thrown = catchThrowable(() -> new ClassifyTask(ClassifyTask.DEFAULT_LABELS).read(null, answer));
     if (thrown != null) {
       assertThat(thrown).as(answer).isInstanceOf(UnparseableOutputException.class);
     }
