@@ -174,6 +174,11 @@ public final class Quire implements Closeable {
     return index.stats();
   }
 
+  /** A page's text as indexed (text layer or OCR); empty when the page is unknown. */
+  public Optional<String> pageText(String documentId, int pageNumber) {
+    return index.page(documentId, pageNumber).map(dev.quire.index.PageInfo::text);
+  }
+
   /** Page images and thumbnails, for display. */
   public Optional<Path> pageImage(String documentId, int pageNumber, boolean thumbnail) {
     return thumbnail

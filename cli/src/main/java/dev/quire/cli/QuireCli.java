@@ -37,6 +37,7 @@ public final class QuireCli {
     SUBCOMMANDS.put("embed", EmbedCommand::new);
     SUBCOMMANDS.put("generate", GenerateCommand::new);
     SUBCOMMANDS.put("classify", ClassifyCommand::new);
+    SUBCOMMANDS.put("extract", ExtractCommand::new);
     // quire eval lives in the evaluation module, which does not know the model family we ship.
     SUBCOMMANDS.put("eval", () -> new EvalCommand(ModelOptions::openFromEnvironment));
     SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);

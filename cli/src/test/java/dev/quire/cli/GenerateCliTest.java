@@ -129,6 +129,48 @@ class GenerateCliTest {
   }
 
   @Test
+  void extractGivesTheApisShapePerDocumentAndEmitsBuiltInSchemas(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws IOException {
+    Result result = quire("extract", "--model", REFERENCE.resolve("instruct-tied").toString(),
+        "--device", "cpu", "--doc-type", "receipt", REFERENCE.resolve("images/photo.png").toString(),
+        "/no/such/receipt.png");
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    String[] lines = result.out().strip().split("\n");
+    assertThat(lines).hasSize(2);
+    JsonNode first = JSON.readTree(lines[0]);
+    assertThat(first.get("doc_type").asText()).isEqualTo("receipt");
+    assertThat(first.get("data").isObject()).isTrue();
+    assertThat(first.get("confidence").isObject()).isTrue();
+    assertThat(first.get("page_count").asInt()).isEqualTo(1);
+    for (JsonNode field : first.get("fields")) {
+      assertThat(field.get("page").asInt()).isEqualTo(1);
+      // a random model rambles: a long value's probability may underflow to 0
+      assertThat(field.get("confidence").asDouble()).isBetween(0.0, 1.0);
+    }
+    assertThat(JSON.readTree(lines[1]).get("error").asText()).contains("/no/such/receipt.png");
+
+    Path schema = dir.resolve("schema.json");
+    java.nio.file.Files.writeString(schema, "{\"type\": \"object\", \"properties\": {\"title\": {\"type\": \"string\"}}}");
+    Result custom = quire("extract", "--model", REFERENCE.resolve("instruct-tied").toString(),
+        "--device", "cpu", "--schema", schema.toString(), "--format", "json",
+        REFERENCE.resolve("images/wide.png").toString());
+    assertThat(custom.exitCode()).as(custom.err()).isZero();
+    assertThat(JSON.readTree(custom.out()).get(0).get("doc_type").asText()).isEqualTo("custom");
+
+    Result emitted = quire("extract", "--emit-schema", "W-2");
+    assertThat(emitted.exitCode()).isZero();
+    assertThat(JSON.readTree(emitted.out()).at("/properties/employee_ssn/x-quire-kind").asText()).isEqualTo("ssn");
+    Result unknown = quire("extract", "--emit-schema", "memo");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("no built-in extraction schema for doc_type 'memo'");
+    java.nio.file.Files.writeString(schema, "{\"type\": \"objekt\"}");
+    Result bad = quire("extract", "--model", REFERENCE.resolve("instruct-tied").toString(),
+        "--schema", schema.toString(), REFERENCE.resolve("images/wide.png").toString());
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("not valid JSON Schema");
+  }
+
+  @Test
   void badInputIsAOneLineError() {
     Result noModel = quire("generate", "hello");
     assertThat(noModel.exitCode()).isEqualTo(2);

@@ -78,6 +78,7 @@ public final class ServerConfigLoader {
     DEFAULTS.put("generation.model", "");
     // the backend each document task uses when a request names none
     DEFAULTS.put("generation.tasks.classify", "");
+    DEFAULTS.put("generation.tasks.extract", "");
   }
 
   private static final String API_KEYS = "apiKeys";
@@ -349,9 +350,11 @@ public final class ServerConfigLoader {
 
   private Map<String, String> taskBackends() {
     Map<String, String> tasks = new LinkedHashMap<>();
-    String classify = string("generation.tasks.classify");
-    if (!classify.isBlank()) {
-      tasks.put("classify", classify);
+    for (String task : List.of("classify", "extract")) {
+      String backend = string("generation.tasks." + task);
+      if (!backend.isBlank()) {
+        tasks.put(task, backend);
+      }
     }
     return tasks;
   }

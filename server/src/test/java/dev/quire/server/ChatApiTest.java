@@ -270,6 +270,44 @@ class ChatApiTest {
   }
 
   @Test
+  void extractsFieldsInTheGatewaysShape() throws Exception {
+    String png = Base64.getEncoder().encodeToString(Files.readAllBytes(INSTRUCT.resolve("images/photo.png")));
+    Http.Response answered = http.post("/v1/extract", Map.of(
+        "image_urls", List.of("data:image/png;base64," + png, "data:image/png;base64," + png),
+        "doc_type", "receipt"));
+    assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+    JsonNode result = answered.json();
+    assertThat(result.path("doc_type").asText()).isEqualTo("receipt");
+    assertThat(result.path("data").isObject()).isTrue();
+    assertThat(result.path("confidence").isObject()).isTrue();
+    assertThat(result.path("page_count").asInt()).isEqualTo(2);
+    assertThat(result.path("latency_ms").isIntegralNumber()).isTrue();
+    for (JsonNode field : result.path("fields")) {
+      assertThat(field.path("page").asInt()).isBetween(1, 2);
+      assertThat(result.path("confidence").path(field.path("path").asText()).asDouble())
+          .isEqualTo(field.path("confidence").asDouble());
+    }
+
+    Http.Response custom = http.post("/v1/extract", Map.of("image_urls", List.of("data:image/png;base64," + png),
+        "schema", Map.of("type", "object", "properties", Map.of("caption", Map.of("type", "string", "maxLength", 12)))));
+    assertThat(custom.status()).as(custom.body()).isEqualTo(200);
+    assertThat(custom.json().path("doc_type").asText()).isEqualTo("custom");
+
+    Http.Response unknownType = http.post("/v1/extract", Map.of("image_urls", List.of("data:image/png;base64," + png),
+        "doc_type", "memo"));
+    assertThat(unknownType.status()).isEqualTo(400);
+    assertThat(unknownType.body()).contains("no built-in extraction schema for doc_type 'memo'");
+    Http.Response badSchema = http.post("/v1/extract", Map.of("image_urls", List.of("data:image/png;base64," + png),
+        "schema", Map.of("type", "objekt")));
+    assertThat(badSchema.status()).isEqualTo(400);
+    assertThat(badSchema.body()).contains("not valid JSON Schema");
+    Http.Response reveal = http.post("/v1/extract", Map.of("image_urls", List.of("data:image/png;base64," + png),
+        "doc_type", "W2", "reveal_identifiers", true));
+    assertThat(reveal.status()).isEqualTo(403);
+    assertThat(reveal.body()).contains("admin key");
+  }
+
+  @Test
   void withoutABackendClassifySaysHowToConfigureOne() throws Exception {
     Path otherData = Files.createDirectories(data.resolve("bare"));
     try (QuireServer bare = QuireServer.start(TestServers.config(otherData, Map.of()), new ColorTestEncoder())) {

@@ -64,7 +64,7 @@ public final class ServerApp {
     CollectionController collections = new CollectionController(context, access);
     EmbedController embed = new EmbedController(context);
     ChatController chat = new ChatController(context, access);
-    ClassifyController classify = new ClassifyController(context, access, chat);
+    DocumentTaskController tasks = new DocumentTaskController(context, access, chat);
     return Javalin.create(
         config -> {
           config.startup.showJavalinBanner = false;
@@ -123,7 +123,8 @@ public final class ServerApp {
                 post("/v1/embed/image", embed::image);
                 post("/v1/chat/completions", chat::complete);
                 get("/v1/models", chat::models);
-                post("/v1/classify", classify::classify);
+                post("/v1/classify", tasks::classify);
+                post("/v1/extract", tasks::extract);
               });
 
           config.routes.exception(

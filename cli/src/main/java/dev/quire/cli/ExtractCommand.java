@@ -1,0 +1,185 @@
+package dev.quire.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.datasets.DocumentReader;
+import dev.quire.datasets.DocumentRejectedException;
+import dev.quire.datasets.LoadedDocument;
+import dev.quire.datasets.ReaderConfig;
+import dev.quire.generation.backend.BackendSpec;
+import dev.quire.generation.backend.Generator;
+import dev.quire.generation.backend.Generators;
+import dev.quire.tasks.ClassifyTask;
+import dev.quire.tasks.TaskRunner;
+import dev.quire.tasks.extract.ExtractTask;
+import dev.quire.tasks.extract.Extraction;
+import dev.quire.tasks.extract.ExtractionJson;
+import dev.quire.tasks.extract.ExtractionSchema;
+import dev.quire.tasks.output.UnparseableOutputException;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * Extracts documents' fields as typed JSON with a Qwen3-VL instruct model: each file (an image,
+ * or a PDF's pages with their text layer) is one document; one JSON record per document in the
+ * HTTP API's shape. Without --doc-type or --schema a document is classified first and extracted
+ * with its type's built-in schema.
+ */
+@Command(
+    name = "extract",
+    description = {
+      "Extract fields from documents (images or PDFs) as typed JSON: per field value, confidence",
+      "(token probabilities) and source page; values normalised; cross-field checks as warnings.",
+      "quire extract --emit-schema TYPE prints a built-in schema (" + "W2, 1099-INT, ..., invoice)."
+    })
+final class ExtractCommand implements Callable<Integer> {
+
+  @Mixin GenerationModelOptions model;
+
+  @Option(names = "--doc-type", paramLabel = "TYPE",
+      description = "The document type whose built-in schema to use (default: classify first).")
+  String docType;
+
+  @Option(names = "--schema", paramLabel = "FILE",
+      description = "A JSON Schema file of the fields to extract, instead of a built-in one.")
+  Path schemaFile;
+
+  @Option(names = "--emit-schema", paramLabel = "TYPE",
+      description = "Print the built-in schema of TYPE and exit.")
+  String emitSchema;
+
+  @Option(names = "--reveal-identifiers",
+      description = "Give EIN/SSN/TIN values whole (masked to the last four digits by default).")
+  boolean revealIdentifiers;
+
+  @Option(names = "--prompt", paramLabel = "TEXT", description = "Added to the instructions.")
+  String prompt;
+
+  @Option(names = "--format", paramLabel = "jsonl|json", defaultValue = "jsonl",
+      description = "One record per line (default) or one JSON array.")
+  String format;
+
+  @Parameters(paramLabel = "FILE", arity = "0..*", description = "Documents: images or PDFs.")
+  List<Path> files = new ArrayList<>();
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    PrintWriter out = spec.commandLine().getOut();
+    if (emitSchema != null) {
+      try {
+        out.println(json.writerWithDefaultPrettyPrinter()
+            .writeValueAsString(ExtractionSchema.builtIn(emitSchema).schema()));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      out.flush();
+      return 0;
+    }
+    if (files.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "quire extract needs at least one FILE (or --emit-schema TYPE)");
+    }
+    if (model.model == null) {
+      throw new ParameterException(spec.commandLine(),
+          "quire extract needs --model DIR (or $QUIRE_GENERATION_MODEL)");
+    }
+    if (!format.equals("jsonl") && !format.equals("json")) {
+      throw new ParameterException(spec.commandLine(), "--format is jsonl or json, not " + format);
+    }
+    ExtractionSchema fixed = fixedSchema(json);
+    ExtractTask task = new ExtractTask();
+    ClassifyTask classify = new ClassifyTask(ClassifyTask.DEFAULT_LABELS);
+    ArrayNode all = json.createArrayNode();
+    int failed = 0;
+    try (Generators generators = Generators.open(List.of(
+        new BackendSpec.Local("local", model.model, null, model.device, model.threads, 0)))) {
+      Generator generator = generators.forModel(null);
+      for (Path file : files) {
+        ObjectNode record = json.createObjectNode();
+        record.put("file", file.toString());
+        try {
+          Document document = read(file);
+          ExtractionSchema schema = fixed;
+          if (schema == null) {
+            ClassifyTask.Classification type = TaskRunner.run(classify, generator,
+                new ClassifyTask.Input(document.images(), null));
+            schema = ExtractionSchema.canonicalType(type.type()).map(ExtractionSchema::builtIn)
+                .orElseThrow(() -> new IllegalArgumentException("classified as '" + type.type()
+                    + "', which has no built-in schema: pass --doc-type or --schema"));
+          }
+          Extraction result = task.extract(generator, new ExtractTask.Input(document.images(),
+              document.texts(), schema, prompt, revealIdentifiers));
+          record.setAll(ExtractionJson.of(result));
+        } catch (IOException | UnparseableOutputException | IllegalArgumentException e) {
+          failed++;
+          record.put("error", QuireCli.describe(e));
+        }
+        if (format.equals("jsonl")) {
+          out.println(record);
+          out.flush();
+        } else {
+          all.add(record);
+        }
+      }
+    }
+    if (format.equals("json")) {
+      out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(all));
+    }
+    out.flush();
+    return failed == 0 ? 0 : 1;
+  }
+
+  private ExtractionSchema fixedSchema(ObjectMapper json) {
+    if (schemaFile != null && docType != null && ExtractionSchema.canonicalType(docType).isPresent()) {
+      throw new ParameterException(spec.commandLine(), "--doc-type names a built-in schema: give it or --schema, not both");
+    }
+    try {
+      if (schemaFile != null) {
+        JsonNode schema = json.readTree(Files.readString(schemaFile));
+        return ExtractionSchema.custom(docType, schema);
+      }
+      return docType == null ? null : ExtractionSchema.builtIn(docType);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), (schemaFile != null ? schemaFile + ": " : "")
+          + QuireCli.describe(e));
+    }
+  }
+
+  private record Document(List<BufferedImage> images, List<String> texts) {}
+
+  private static Document read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("cannot read " + file + ": no such file");
+    }
+    List<BufferedImage> images = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    try (DocumentReader reader = new DocumentReader(ReaderConfig.defaults().withOcr(false));
+        LoadedDocument document = reader.open(file)) {
+      for (int page = 1; page <= document.pageCount(); page++) {
+        var p = document.page(page);
+        images.add(p.image());
+        texts.add(p.text() == null ? "" : p.text());
+      }
+    } catch (DocumentRejectedException e) {
+      throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return new Document(images, texts);
+  }
+}

@@ -1,0 +1,211 @@
+package dev.quire.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.generation.backend.Generator;
+import dev.quire.generation.backend.GeneratorBusyException;
+import dev.quire.generation.backend.RemoteBackendException;
+import dev.quire.index.DocumentRecord;
+import dev.quire.server.collections.Collection;
+import dev.quire.tasks.ClassifyTask;
+import dev.quire.tasks.TaskRunner;
+import dev.quire.tasks.extract.ExtractTask;
+import dev.quire.tasks.extract.Extraction;
+import dev.quire.tasks.extract.ExtractionJson;
+import dev.quire.tasks.extract.ExtractionSchema;
+import dev.quire.tasks.output.UnparseableOutputException;
+import io.javalin.http.Context;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.imageio.ImageIO;
+
+/**
+ * The document tasks in the document gateway's shapes. Pages come as {@code image_urls} (data
+ * URLs, pages Quire holds as quire://documents/{id}/pages/{n}, http(s) when enabled) or as the
+ * {@code document_id} of an indexed document (with its {@code collection}; its page text goes
+ * along); {@code prompt} and {@code model} are optional.
+ *
+ * <ul>
+ *   <li>{@code POST /v1/classify}: {@code type}, {@code confidence}, {@code reasoning},
+ *       {@code latency_ms}, plus {@code page_count} and {@code warnings}; a document of several
+ *       pages is classified once.
+ *   <li>{@code POST /v1/extract}: {@code doc_type} (a built-in schema) or {@code schema} (the
+ *       caller's JSON Schema), neither: classified first; {@code reveal_identifiers} needs the
+ *       admin role. The answer: {@code data}, {@code confidence} by field, {@code doc_type},
+ *       {@code page_count}, {@code latency_ms}, plus {@code fields} and {@code warnings}.
+ * </ul>
+ */
+final class DocumentTaskController {
+
+  private final ServerContext context;
+  private final AccessControl access;
+  private final ChatController images;
+  private final ClassifyTask classify = new ClassifyTask(ClassifyTask.DEFAULT_LABELS);
+  private final ExtractTask extract = new ExtractTask();
+
+  DocumentTaskController(ServerContext context, AccessControl access, ChatController images) {
+    this.context = context;
+    this.access = access;
+    this.images = images;
+  }
+
+  void classify(Context ctx) throws IOException {
+    JsonNode body = body(ctx);
+    Generator generator = generator(body, "classify");
+    Pages pages = pages(ctx, body);
+    String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText() : null;
+    ClassifyTask.Classification result = run(ctx, () ->
+        TaskRunner.run(classify, generator, new ClassifyTask.Input(pages.images(), prompt)));
+    ObjectNode out = context.json().createObjectNode();
+    out.put("type", result.type());
+    if (result.confidence() != null) {
+      out.put("confidence", Math.round(result.confidence() * 10_000) / 10_000.0);
+    } else {
+      out.putNull("confidence");
+    }
+    out.put("reasoning", result.reasoning());
+    out.put("latency_ms", result.latencyMillis());
+    out.put("page_count", result.pageCount());
+    ArrayNode warnings = out.putArray("warnings");
+    result.warnings().forEach(warnings::add);
+    context.audit().record(ServerApp.requestId(ctx), AccessControl.principal(ctx).name(),
+        "task.classify", null, Map.of("model", generator.model(), "type", result.type(),
+            "pages", result.pageCount()));
+    ctx.json(out);
+  }
+
+  void extract(Context ctx) throws IOException {
+    JsonNode body = body(ctx);
+    String docType = body.path("doc_type").isTextual() ? body.get("doc_type").asText() : null;
+    JsonNode schemaNode = body.get("schema");
+    if (body.has("doc_type") && !body.get("doc_type").isTextual() && !body.get("doc_type").isNull()) {
+      throw ApiException.invalid("doc_type must be a string");
+    }
+    boolean reveal = body.path("reveal_identifiers").asBoolean(false);
+    if (body.has("reveal_identifiers") && !body.get("reveal_identifiers").isBoolean()) {
+      throw ApiException.invalid("reveal_identifiers must be true or false");
+    }
+    if (reveal && !AccessControl.principal(ctx).admin()) {
+      throw new ApiException(403, "FORBIDDEN", "reveal_identifiers needs an admin key: EIN/SSN/TIN"
+          + " values are masked to their last four digits for other keys");
+    }
+    ExtractionSchema schema;
+    try {
+      if (schemaNode != null && !schemaNode.isNull()) {
+        schema = ExtractionSchema.custom(docType, schemaNode);
+      } else {
+        schema = docType == null ? null : ExtractionSchema.builtIn(docType);
+      }
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(e.getMessage());
+    }
+    Generator generator = generator(body, "extract");
+    Pages pages = pages(ctx, body);
+    String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText() : null;
+    ExtractionSchema chosen = schema;
+    if (chosen == null) {
+      ClassifyTask.Classification type = run(ctx, () ->
+          TaskRunner.run(classify, generator, new ClassifyTask.Input(pages.images(), null)));
+      chosen = ExtractionSchema.canonicalType(type.type()).map(ExtractionSchema::builtIn)
+          .orElseThrow(() -> new ApiException(422, "NO_SCHEMA_FOR_TYPE", "the document was classified"
+              + " as '" + type.type() + "', which has no built-in schema: pass doc_type or schema"));
+    }
+    ExtractionSchema finalSchema = chosen;
+    Extraction result = run(ctx, () -> extract.extract(generator, new ExtractTask.Input(
+        pages.images(), pages.texts(), finalSchema, prompt, reveal)));
+    context.audit().record(ServerApp.requestId(ctx), AccessControl.principal(ctx).name(),
+        "task.extract", null, Map.of("model", generator.model(), "doc_type", result.docType(),
+            "pages", result.pageCount(), "fields", result.fields().size()));
+    ctx.json(ExtractionJson.of(result));
+  }
+
+  private static JsonNode body(Context ctx) {
+    JsonNode body = Bodies.json(ctx, JsonNode.class);
+    if (body == null || !body.isObject()) {
+      throw ApiException.invalid("the body must be a JSON object");
+    }
+    return body;
+  }
+
+  private Generator generator(JsonNode body, String task) {
+    if (context.generators().isEmpty()) {
+      throw new ApiException(503, "NO_GENERATION_BACKEND", "document tasks need a generation"
+          + " backend and none is configured: start the server with --generation-model DIR, or"
+          + " name backends under generation.backends in its settings");
+    }
+    try {
+      String model = body.path("model").asText(null);
+      // a request naming no model goes to the backend configured for the task, if any
+      return context.generators().forModel(model != null ? model : context.config().taskBackends().get(task));
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(404, "MODEL_NOT_FOUND", e.getMessage());
+    }
+  }
+
+  /** Runs a task, the model's and the backend's failures mapped to their status codes. */
+  private static <T> T run(Context ctx, Supplier<T> task) {
+    try {
+      return task.get();
+    } catch (GeneratorBusyException e) {
+      ctx.header("Retry-After", "1");
+      throw new ApiException(429, "BACKEND_BUSY", e.getMessage());
+    } catch (UnparseableOutputException e) {
+      throw new ApiException(502, "MODEL_OUTPUT_UNREADABLE", e.getMessage());
+    } catch (RemoteBackendException e) {
+      throw new ApiException(502, "BACKEND_FAILED", e.getMessage());
+    }
+  }
+
+  /** A document's page images, and their indexed text ("" where unknown). */
+  private record Pages(List<BufferedImage> images, List<String> texts) {}
+
+  private Pages pages(Context ctx, JsonNode body) throws IOException {
+    JsonNode urls = body.path("image_urls");
+    boolean hasUrls = urls.isArray() && !urls.isEmpty();
+    boolean hasDocument = body.path("document_id").isTextual();
+    if (hasUrls == hasDocument) {
+      throw ApiException.invalid("give image_urls (a non-empty array) or document_id, not both");
+    }
+    List<BufferedImage> pages = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    int max = context.config().limits().maxFilesPerRequest();
+    if (hasUrls) {
+      if (urls.size() > max) {
+        throw ApiException.invalid("at most " + max + " image_urls per request");
+      }
+      for (int i = 0; i < urls.size(); i++) {
+        if (!urls.get(i).isTextual()) {
+          throw ApiException.invalid("image_urls[" + i + "] must be a string");
+        }
+        pages.add(images.image(ctx, urls.get(i).asText(), "image_urls[" + i + "]"));
+        texts.add("");
+      }
+      return new Pages(pages, texts);
+    }
+    Collection collection = access.readable(ctx, body.path("collection").asText(null));
+    String id = body.get("document_id").asText();
+    DocumentRecord document = collection.quire().document(id).orElseThrow(() -> ApiException.notFound(
+        "DOCUMENT_NOT_FOUND", "no document '" + AccessControl.abbreviate(id) + "' in " + collection.name()));
+    for (int n = 1; n <= Math.min(document.pageCount(), max); n++) {
+      Optional<Path> file = collection.quire().pageImage(id, n, false);
+      if (file.isPresent()) {
+        BufferedImage image = ImageIO.read(file.get().toFile());
+        if (image != null) {
+          pages.add(image);
+          texts.add(collection.quire().pageText(id, n).orElse(""));
+        }
+      }
+    }
+    if (pages.isEmpty()) {
+      throw ApiException.invalid("document '" + AccessControl.abbreviate(id) + "' has no page images");
+    }
+    return new Pages(pages, texts);
+  }
+}
