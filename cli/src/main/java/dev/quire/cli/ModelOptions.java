@@ -65,7 +65,7 @@ final class ModelOptions {
     return open(model, lora, device, Integer.parseInt(env.getOrDefault("QUIRE_THREADS", "0")));
   }
 
-  private static ColQwen3Encoder open(
+  static ColQwen3Encoder open(
       Path model, Path lora, ComputeDevice device, int threads) throws IOException {
     if (model == null) {
       if (lora != null) {

@@ -38,6 +38,7 @@ public final class QuireCli {
     SUBCOMMANDS.put("generate", GenerateCommand::new);
     SUBCOMMANDS.put("classify", ClassifyCommand::new);
     SUBCOMMANDS.put("extract", ExtractCommand::new);
+    SUBCOMMANDS.put("ask", AskCommand::new);
     // quire eval lives in the evaluation module, which does not know the model family we ship.
     SUBCOMMANDS.put("eval", () -> new EvalCommand(ModelOptions::openFromEnvironment));
     SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);

@@ -171,6 +171,28 @@ class GenerateCliTest {
   }
 
   @Test
+  void askAnswersOverAnIndexAndListsThePagesShown(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    Path index = dir.resolve("index");
+    Result indexed = quire("index", "--index", index.toString(), REFERENCE.resolve("images/photo.png").toString(),
+        REFERENCE.resolve("images/wide.png").toString());
+    assertThat(indexed.exitCode()).as(indexed.err()).isZero();
+    Result asked = quire("ask", "--index", index.toString(), "--model", REFERENCE.resolve("instruct-tied").toString(),
+        "--device", "cpu", "--pages", "2", "--no-images", "--json", "What", "is", "shown?");
+    assertThat(asked.exitCode()).as(asked.err()).isZero();
+    JsonNode answer = JSON.readTree(asked.out());
+    assertThat(answer.path("question").asText()).isEqualTo("What is shown?");
+    assertThat(answer.path("found").isBoolean()).isTrue();
+    assertThat(answer.path("latency_ms").isIntegralNumber()).isTrue();
+    Result noModel = quire("ask", "--index", index.toString(), "hello?");
+    assertThat(noModel.exitCode()).isEqualTo(2);
+    assertThat(noModel.err()).contains("needs --model DIR");
+    Result noIndex = quire("ask", "--index", dir.resolve("none").toString(), "--model",
+        REFERENCE.resolve("instruct-tied").toString(), "hello?");
+    assertThat(noIndex.exitCode()).isNotZero();
+    assertThat(noIndex.err()).contains("no index at");
+  }
+
+  @Test
   void badInputIsAOneLineError() {
     Result noModel = quire("generate", "hello");
     assertThat(noModel.exitCode()).isEqualTo(2);

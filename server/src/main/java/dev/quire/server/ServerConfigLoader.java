@@ -79,6 +79,7 @@ public final class ServerConfigLoader {
     // the backend each document task uses when a request names none
     DEFAULTS.put("generation.tasks.classify", "");
     DEFAULTS.put("generation.tasks.extract", "");
+    DEFAULTS.put("generation.tasks.ask", "");
   }
 
   private static final String API_KEYS = "apiKeys";
@@ -350,7 +351,7 @@ public final class ServerConfigLoader {
 
   private Map<String, String> taskBackends() {
     Map<String, String> tasks = new LinkedHashMap<>();
-    for (String task : List.of("classify", "extract")) {
+    for (String task : List.of("classify", "extract", "ask")) {
       String backend = string("generation.tasks." + task);
       if (!backend.isBlank()) {
         tasks.put(task, backend);

@@ -308,6 +308,45 @@ class ChatApiTest {
   }
 
   @Test
+  void answersQuestionsOverTheCollectionWithCheckedCitationsAndStreams() throws Exception {
+    Http writer = http.as(TestServers.ACME_WRITE);
+    byte[] page = Files.readAllBytes(INSTRUCT.resolve("images/wide.png"));
+    Http.Response submitted = writer.upload("/v1/index?collection=acme", Http.files("wide.png", page), Map.of());
+    TestServers.awaitJob(writer, submitted.json().path("id").asText(), java.time.Duration.ofSeconds(60));
+
+    Http.Response answered = http.post("/v1/ask", Map.of("question", "What does the page show?",
+        "collection", "acme", "k", 2));
+    assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+    JsonNode answer = answered.json();
+    assertThat(answer.path("question").asText()).isEqualTo("What does the page show?");
+    assertThat(answer.path("answer").isTextual()).isTrue();
+    assertThat(answer.path("found").isBoolean()).isTrue();
+    assertThat(answer.path("sources").size()).isBetween(1, 2);
+    JsonNode first = answer.path("sources").get(0);
+    assertThat(first.path("number").asInt()).isEqualTo(1);
+    assertThat(first.path("image_url").asText()).contains("/v1/documents/" + first.path("document_id").asText());
+    for (JsonNode citation : answer.path("citations")) {
+      assertThat(citation.path("number").asInt()).isBetween(1, answer.path("sources").size());
+    }
+
+    Http.Response streamed = http.post("/v1/ask", Map.of("question", "What does the page show?",
+        "collection", "acme", "k", 1, "images", false, "stream", true));
+    assertThat(streamed.status()).isEqualTo(200);
+    String events = streamed.body();
+    assertThat(events).startsWith("event: sources\n");
+    assertThat(events).contains("event: answer\n");
+    assertThat(events.indexOf("event: sources")).isLessThan(events.lastIndexOf("event: answer"));
+
+    Http.Response empty = http.post("/v1/ask", Map.of("question", " ", "collection", "acme"));
+    assertThat(empty.status()).isEqualTo(400);
+    Http.Response tooMany = http.post("/v1/ask", Map.of("question", "x", "collection", "acme", "k", 50));
+    assertThat(tooMany.status()).isEqualTo(400);
+    assertThat(tooMany.body()).contains("1..20");
+    Http.Response foreign = http.post("/v1/ask", Map.of("question", "x", "collection", "globex"));
+    assertThat(foreign.status()).isIn(403, 404);
+  }
+
+  @Test
   void withoutABackendClassifySaysHowToConfigureOne() throws Exception {
     Path otherData = Files.createDirectories(data.resolve("bare"));
     try (QuireServer bare = QuireServer.start(TestServers.config(otherData, Map.of()), new ColorTestEncoder())) {

@@ -25,7 +25,6 @@ import io.javalin.http.Context;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -452,13 +450,7 @@ final class ChatController {
    */
   private ChatCompletion stream(Context ctx, Generator generator, ChatRequest request, String id,
       long created, boolean logprobs, boolean includeUsage) throws IOException {
-    AtomicBoolean gone = new AtomicBoolean();
-    ctx.res().setStatus(200);
-    ctx.res().setContentType("text/event-stream; charset=utf-8");
-    ctx.res().setHeader("Cache-Control", "no-cache");
-    ctx.res().setHeader("X-Accel-Buffering", "no");
-    OutputStream out = ctx.res().getOutputStream();
-    Events events = new Events(out, gone);
+    ServerSentEvents events = ServerSentEvents.start(ctx);
     ObjectNode first = chunk(id, created, generator.model());
     ObjectNode firstChoice = (ObjectNode) first.get("choices").get(0);
     firstChoice.putObject("delta").put("role", "assistant").put("content", "");
@@ -469,7 +461,7 @@ final class ChatController {
         ObjectNode chunk = chunk(id, created, generator.model());
         ((ObjectNode) chunk.get("choices").get(0)).putObject("delta").put("content", delta);
         events.send(chunk);
-      }, gone::get);
+      }, events::gone);
     } catch (RuntimeException e) {
       // the status line is sent: the error travels as an event
       ObjectNode error = json.createObjectNode();
@@ -517,37 +509,6 @@ final class ChatController {
     choice.putNull("logprobs");
     choice.putNull("finish_reason");
     return chunk;
-  }
-
-  /** Server-sent events on the response; a failed write marks the client gone. */
-  private static final class Events {
-    private final OutputStream out;
-    private final AtomicBoolean gone;
-
-    Events(OutputStream out, AtomicBoolean gone) {
-      this.out = out;
-      this.gone = gone;
-    }
-
-    void send(JsonNode event) {
-      write("data: " + event + "\n\n");
-    }
-
-    void done() {
-      write("data: [DONE]\n\n");
-    }
-
-    private void write(String text) {
-      if (gone.get()) {
-        return;
-      }
-      try {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
-        out.flush();
-      } catch (IOException e) {
-        gone.set(true);
-      }
-    }
   }
 
   /** A stream that failed after its first event: the response is already complete. */

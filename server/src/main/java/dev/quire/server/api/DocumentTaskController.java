@@ -10,6 +10,12 @@ import dev.quire.index.DocumentRecord;
 import dev.quire.server.collections.Collection;
 import dev.quire.tasks.ClassifyTask;
 import dev.quire.tasks.TaskRunner;
+import dev.quire.tasks.ask.Answer;
+import dev.quire.tasks.ask.AskTask;
+import dev.quire.tasks.ask.Citation;
+import dev.quire.tasks.ask.RetrievedPages;
+import dev.quire.tasks.ask.SourcePage;
+import dev.quire.server.security.Principal;
 import dev.quire.tasks.extract.ExtractTask;
 import dev.quire.tasks.extract.Extraction;
 import dev.quire.tasks.extract.ExtractionJson;
@@ -40,6 +46,11 @@ import javax.imageio.ImageIO;
  *       caller's JSON Schema), neither: classified first; {@code reveal_identifiers} needs the
  *       admin role. The answer: {@code data}, {@code confidence} by field, {@code doc_type},
  *       {@code page_count}, {@code latency_ms}, plus {@code fields} and {@code warnings}.
+ *   <li>{@code POST /v1/ask}: {@code question} answered over the top {@code k} pages search
+ *       finds in {@code collection} (their images unless {@code images} is false, and their
+ *       text); the answer cites pages as [n], each citation checked to be a page shown;
+ *       {@code found} false is "not found in these pages". With {@code stream}: server-sent
+ *       events {@code sources}, {@code delta}s of text, then {@code answer} (or {@code error}).
  * </ul>
  */
 final class DocumentTaskController {
@@ -49,11 +60,14 @@ final class DocumentTaskController {
   private final ChatController images;
   private final ClassifyTask classify = new ClassifyTask(ClassifyTask.DEFAULT_LABELS);
   private final ExtractTask extract = new ExtractTask();
+  private final AskTask ask = new AskTask();
+  private final Links links;
 
   DocumentTaskController(ServerContext context, AccessControl access, ChatController images) {
     this.context = context;
     this.access = access;
     this.images = images;
+    this.links = new Links(context);
   }
 
   void classify(Context ctx) throws IOException {
@@ -124,6 +138,104 @@ final class DocumentTaskController {
         "task.extract", null, Map.of("model", generator.model(), "doc_type", result.docType(),
             "pages", result.pageCount(), "fields", result.fields().size()));
     ctx.json(ExtractionJson.of(result));
+  }
+
+  void ask(Context ctx) throws IOException {
+    JsonNode body = body(ctx);
+    JsonNode questionNode = body.path("question");
+    if (!questionNode.isTextual() || questionNode.asText().isBlank()) {
+      throw ApiException.invalid("question must be a non-empty string");
+    }
+    String question = questionNode.asText();
+    if (question.length() > 2000) {
+      throw ApiException.invalid("question is " + question.length() + " characters; at most 2000");
+    }
+    int k = body.path("k").isMissingNode() || body.get("k").isNull() ? 4 : body.get("k").asInt(-1);
+    if (!body.path("k").isMissingNode() && !body.get("k").isNull() && !body.get("k").isIntegralNumber()) {
+      throw ApiException.invalid("k must be an integer");
+    }
+    if (k < 1 || k > 20) {
+      throw ApiException.invalid("k must be in 1..20 (pages shown to the model), got " + k);
+    }
+    for (String flag : List.of("images", "stream")) {
+      if (body.has(flag) && !body.get(flag).isBoolean()) {
+        throw ApiException.invalid(flag + " must be true or false");
+      }
+    }
+    boolean withImages = body.path("images").asBoolean(true);
+    boolean stream = body.path("stream").asBoolean(false);
+    String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText() : null;
+    Generator generator = generator(body, "ask");
+    Collection collection = access.readable(ctx, body.path("collection").asText(null));
+    Principal caller = AccessControl.principal(ctx);
+    List<SourcePage> pages = RetrievedPages.search(collection.quire(), question, k, withImages);
+    AskTask.Input input = new AskTask.Input(question, pages, prompt);
+    Answer answer;
+    if (stream) {
+      ServerSentEvents events = ServerSentEvents.start(ctx);
+      ObjectNode sources = context.json().createObjectNode();
+      sources.set("sources", sources(collection, pages, caller));
+      events.send("sources", sources);
+      try {
+        answer = ask.ask(generator, input,
+            delta -> events.send("delta", context.json().createObjectNode().put("text", delta)),
+            events::gone);
+      } catch (RuntimeException e) {
+        ObjectNode error = context.json().createObjectNode();
+        error.put("code", e instanceof GeneratorBusyException ? "BACKEND_BUSY"
+            : e instanceof RemoteBackendException ? "BACKEND_FAILED" : "INTERNAL");
+        error.put("message", e instanceof GeneratorBusyException || e instanceof RemoteBackendException
+            ? e.getMessage()
+            : "the answer failed; the server log has the details under request id " + ServerApp.requestId(ctx));
+        events.send("error", error);
+        throw new ChatController.StreamEnded(e);
+      }
+      events.send("answer", answerJson(collection, answer, generator, caller));
+    } else {
+      answer = run(ctx, () -> ask.ask(generator, input, d -> {}, () -> false));
+      ctx.json(answerJson(collection, answer, generator, caller));
+    }
+    context.audit().record(ServerApp.requestId(ctx), caller.name(), "task.ask", null,
+        Map.of("model", generator.model(), "collection", collection.name(), "pages", pages.size(),
+            "found", answer.found(), "citations", answer.citations().size(), "stream", stream));
+  }
+
+  private ObjectNode answerJson(Collection collection, Answer answer, Generator generator, Principal caller) {
+    ObjectNode out = context.json().createObjectNode();
+    out.put("question", answer.question());
+    out.put("answer", answer.text());
+    out.put("found", answer.found());
+    ArrayNode citations = out.putArray("citations");
+    for (Citation citation : answer.citations()) {
+      citations.add(page(collection, citation.number(), citation.documentId(), citation.pageNumber(),
+          citation.source(), caller));
+    }
+    out.set("sources", sources(collection, answer.sources(), caller));
+    ArrayNode warnings = out.putArray("warnings");
+    answer.warnings().forEach(warnings::add);
+    out.put("model", generator.model());
+    out.put("latency_ms", answer.latencyMillis());
+    return out;
+  }
+
+  private ArrayNode sources(Collection collection, List<SourcePage> pages, Principal caller) {
+    ArrayNode out = context.json().createArrayNode();
+    for (SourcePage page : pages) {
+      out.add(page(collection, page.number(), page.documentId(), page.pageNumber(), page.source(), caller));
+    }
+    return out;
+  }
+
+  private ObjectNode page(Collection collection, int number, String documentId, int page, String source,
+      Principal caller) {
+    ObjectNode out = context.json().createObjectNode();
+    out.put("number", number);
+    out.put("document_id", documentId);
+    out.put("page", page);
+    out.put("file_name", source.isEmpty() ? "" : String.valueOf(Path.of(source).getFileName()));
+    out.put("image_url", links.pageImage(collection.name(), documentId, page, false, caller));
+    out.put("thumbnail_url", links.pageImage(collection.name(), documentId, page, true, caller));
+    return out;
   }
 
   private static JsonNode body(Context ctx) {

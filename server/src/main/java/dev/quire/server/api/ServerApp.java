@@ -125,6 +125,7 @@ public final class ServerApp {
                 get("/v1/models", chat::models);
                 post("/v1/classify", tasks::classify);
                 post("/v1/extract", tasks::extract);
+                post("/v1/ask", tasks::ask);
               });
 
           config.routes.exception(
