@@ -11,7 +11,14 @@ const state = {
   exists: false, // whether the collection is on the server yet (the first upload creates it)
   lastQuery: "",
   viewer: null, // { hit, map, selected }
+  generation: null, // the generation models the server has (null: not known yet)
 };
+
+const DOC_TYPES = ["W2", "1099-INT", "1099-DIV", "1099-MISC", "1099-NEC", "1099-R", "1098",
+  "bank_statement", "credit_card_statement", "invoice", "receipt", "check", "contract"];
+const NO_GENERATION = "Document tasks and answers need a generation model, and this server has none:"
+  + " start it with --generation-model DIR (a Qwen3-VL instruct checkpoint), or name an"
+  + " OpenAI-compatible server under generation.backends in its settings.";
 
 // ---------------------------------------------------------------- API
 
@@ -50,6 +57,40 @@ async function api(path, options = {}) {
 }
 
 const encode = encodeURIComponent;
+
+/**
+ * POSTs and reads the answer's server-sent events (named: event + data lines), calling
+ * onEvent(name, data) for each; an error status is thrown as an ApiError.
+ */
+async function streamPost(path, json, onEvent) {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { ...authHeaders(), "Content-Type": "application/json", Accept: "text/event-stream" },
+    body: JSON.stringify(json),
+  });
+  if (!response.ok) {
+    const body = await response.json().catch(() => null);
+    const error = body && body.error ? body.error : { code: "HTTP_" + response.status, message: response.statusText };
+    if (response.status === 401) openKeyDialog(error.message);
+    throw new ApiError(response.status, error.code, error.message);
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: ?(.*)$/m.exec(block);
+      const data = /^data: ?(.*)$/m.exec(block);
+      if (event && data) onEvent(event[1], JSON.parse(data[1]));
+    }
+  }
+}
 
 // ---------------------------------------------------------------- small helpers
 
@@ -187,6 +228,165 @@ function renderResults(result) {
   }
 }
 
+// ---------------------------------------------------------------- answers over the search results
+
+async function loadGeneration() {
+  try {
+    state.generation = (await api("/v1/models")).data.map((m) => m.id);
+  } catch (error) {
+    state.generation = null;
+  }
+  const available = state.generation && state.generation.length > 0;
+  $("ask-button").disabled = !available;
+  $("ask-button").title = available ? "Answer the question from the pages search finds, citing them" : NO_GENERATION;
+  $("tasks-unavailable").hidden = available;
+  $("tasks-unavailable").textContent = available ? "" : NO_GENERATION;
+  $("tasks-controls").hidden = !available;
+}
+
+function sourceButton(source, onOpen) {
+  return el(
+    "button",
+    { type: "button", class: "source", "data-number": String(source.number), onclick: onOpen },
+    el("img", { src: source.thumbnail_url, alt: "", loading: "lazy" }),
+    el("span", { class: "number", text: `[${source.number}]` }),
+    el("span", { text: `${source.file_name}, page ${source.page}` })
+  );
+}
+
+/** Streams the answer to the query box's question, then marks the pages it cites. */
+async function ask() {
+  const question = $("query").value.trim();
+  if (!question) return;
+  state.lastQuery = question;
+  const panel = $("answer");
+  panel.hidden = false;
+  panel.dataset.state = "asking";
+  delete panel.dataset.found;
+  $("answer-text").textContent = "";
+  $("answer-notes").textContent = "Finding pages…";
+  $("answer-sources").replaceChildren();
+  const open = (source) => () => openViewer({
+    rank: source.number, document_id: source.document_id, page: source.page, score: 0, snippet: "",
+    file_name: source.file_name, image_url: source.image_url, thumbnail_url: source.thumbnail_url,
+  });
+  try {
+    await streamPost("/v1/ask", { question, collection: state.collection, k: 4, stream: true }, (name, data) => {
+      if (name === "sources") {
+        $("answer-notes").textContent = data.sources.length ? `Reading ${plural(data.sources.length, "page")}…` : "Search found no pages.";
+        $("answer-sources").replaceChildren(...data.sources.map((s) => sourceButton(s, open(s))));
+      } else if (name === "delta") {
+        $("answer-text").textContent += data.text;
+      } else if (name === "answer") {
+        $("answer-text").textContent = data.answer;
+        panel.dataset.found = String(data.found);
+        const cited = new Set(data.citations.map((c) => c.number));
+        for (const button of $("answer-sources").children) {
+          button.classList.toggle("cited", cited.has(Number(button.dataset.number)));
+        }
+        const notes = [data.found ? `Cites ${plural(data.citations.length, "page")} of ${data.sources.length} read` : "Not found in the pages read",
+          `${(data.latency_ms / 1000).toFixed(1)} s`, ...data.warnings];
+        $("answer-notes").textContent = notes.join(" · ");
+      } else if (name === "error") {
+        $("answer-notes").textContent = data.message;
+      }
+    });
+  } catch (error) {
+    $("answer-notes").textContent = error.message;
+  }
+  panel.dataset.state = "done";
+}
+
+// ---------------------------------------------------------------- document tasks in the viewer
+
+function taskStart(text) {
+  $("task-status").textContent = text;
+  $("task-result").replaceChildren();
+  $("task-result").dataset.state = "running";
+  for (const button of $("tasks-controls").querySelectorAll("button")) button.disabled = true;
+}
+
+function taskEnd(status) {
+  $("task-status").textContent = status;
+  $("task-result").dataset.state = "done";
+  for (const button of $("tasks-controls").querySelectorAll("button")) button.disabled = false;
+}
+
+function warningsList(warnings) {
+  return warnings.length ? el("ul", { class: "warnings" }, ...warnings.map((w) => el("li", { text: w }))) : null;
+}
+
+function percent(p) {
+  return p == null ? "–" : (p * 100).toFixed(p >= 0.995 || p < 0.01 ? 1 : 0) + "%";
+}
+
+async function classifyDocument() {
+  const hit = state.viewer.hit;
+  taskStart("Classifying the document…");
+  try {
+    const r = await api("/v1/classify", { method: "POST", json: { document_id: hit.document_id, collection: state.collection } });
+    $("task-result").replaceChildren(
+      el("p", {}, el("span", { class: "label", text: r.type }), " ", el("span", { class: "confidence", text: percent(r.confidence) })),
+      el("p", { text: r.reasoning }),
+      warningsList(r.warnings)
+    );
+    taskEnd(`Classified ${plural(r.page_count, "page")} in ${(r.latency_ms / 1000).toFixed(1)} s`);
+  } catch (error) {
+    taskEnd(error.message);
+  }
+}
+
+async function extractDocument() {
+  const hit = state.viewer.hit;
+  const docType = $("extract-type").value;
+  taskStart("Extracting fields, page by page…");
+  try {
+    const json = { document_id: hit.document_id, collection: state.collection };
+    if (docType) json.doc_type = docType;
+    const r = await api("/v1/extract", { method: "POST", json });
+    const rows = r.fields.map((f) =>
+      el("tr", {},
+        el("td", { text: f.path }),
+        el("td", { text: typeof f.value === "string" ? f.value : JSON.stringify(f.value) }),
+        el("td", { class: "confidence", text: percent(f.confidence) }),
+        el("td", { text: `p. ${f.page}` })));
+    $("task-result").replaceChildren(
+      el("p", {}, el("span", { class: "label", text: r.doc_type })),
+      rows.length
+        ? el("table", {}, el("thead", {}, el("tr", {}, el("th", { text: "Field" }), el("th", { text: "Value" }), el("th", { text: "Conf." }), el("th", { text: "Page" }))), el("tbody", {}, ...rows))
+        : el("p", { class: "muted", text: "No fields found." }),
+      warningsList(r.warnings)
+    );
+    taskEnd(`${plural(r.fields.length, "value")} from ${plural(r.page_count, "page")} in ${(r.latency_ms / 1000).toFixed(1)} s`);
+  } catch (error) {
+    taskEnd(error.message);
+  }
+}
+
+async function askPage(event) {
+  event.preventDefault();
+  const hit = state.viewer.hit;
+  const question = $("page-question").value.trim();
+  if (!question) return;
+  taskStart("Reading the page…");
+  const text = el("p", { class: "answer-text" });
+  $("task-result").replaceChildren(text);
+  try {
+    let status = "";
+    await streamPost("/v1/ask", { question, collection: state.collection, document_id: hit.document_id, page: hit.page, stream: true }, (name, data) => {
+      if (name === "delta") text.textContent += data.text;
+      else if (name === "answer") {
+        text.textContent = data.answer;
+        $("task-result").append(warningsList(data.warnings) || "");
+        status = data.found ? `Answered from this page in ${(data.latency_ms / 1000).toFixed(1)} s` : "Not found on this page";
+      } else if (name === "error") status = data.message;
+    });
+    taskEnd(status);
+  } catch (error) {
+    taskEnd(error.message);
+  }
+}
+
 // ---------------------------------------------------------------- page viewer and similarity map
 
 async function openViewer(hit) {
@@ -194,6 +394,9 @@ async function openViewer(hit) {
   $("page-title").textContent = `${hit.file_name}, page ${hit.page}`;
   $("page-meta").textContent = `Rank ${hit.rank} · score ${hit.score.toFixed(4)} · document ${hit.document_id}`;
   $("page-snippet").replaceChildren(snippetNode(hit.snippet));
+  $("task-status").textContent = "";
+  $("task-result").replaceChildren();
+  delete $("task-result").dataset.state;
   $("tokens").replaceChildren();
   showStatus("overlay-status", "Computing the similarity map…");
   const image = $("page-image");
@@ -487,6 +690,11 @@ function init() {
     tab.addEventListener("click", () => showView(tab.dataset.view));
   }
   $("search-form").addEventListener("submit", search);
+  $("ask-button").addEventListener("click", ask);
+  $("classify-button").addEventListener("click", classifyDocument);
+  $("extract-button").addEventListener("click", extractDocument);
+  $("page-ask-form").addEventListener("submit", askPage);
+  for (const type of DOC_TYPES) $("extract-type").append(el("option", { value: type, text: type }));
   $("collection").addEventListener("change", async (e) => {
     state.collection = e.target.value;
     await loadCollections();
@@ -503,6 +711,7 @@ function init() {
     showStatus("search-status", "");
     await loadCollections();
     loadJobs();
+    loadGeneration();
   });
   $("key-clear").addEventListener("click", () => {
     localStorage.removeItem(KEY_STORAGE);
@@ -522,6 +731,7 @@ function init() {
     upload([...e.dataTransfer.files]);
   });
   loadCollections().then(loadJobs);
+  loadGeneration();
 }
 
 init();

@@ -3,6 +3,10 @@ package dev.quire.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.quire.ColorTestEncoder;
+import dev.quire.generation.backend.BackendSpec;
+import dev.quire.generation.backend.Generators;
+import dev.quire.model.ComputeDevice;
 import dev.quire.samples.GroundTruth;
 import dev.quire.samples.GroundTruthPage;
 import dev.quire.samples.SyntheticCorpus;
@@ -51,7 +55,11 @@ class BrowserTest {
     Path pdf = corpus.resolve(page.document());
     String query = page.questions().isEmpty() ? page.type() : page.questions().get(0).question();
 
-    try (QuireServer server = TestServers.start(data, Map.of())) {
+    Path instruct = Path.of("../model/src/test/resources/reference-instruct/instruct-tied").toAbsolutePath().normalize();
+    try (Generators generators = Generators.open(List.of(new BackendSpec.Local("small", instruct, null,
+            ComputeDevice.CPU, 0, 2)));
+        QuireServer server = QuireServer.start(TestServers.config(data, Map.of()), new ColorTestEncoder(), generators);
+        QuireServer bare = TestServers.start(Files.createDirectories(data.resolve("bare")), Map.of())) {
       Files.createDirectories(SCREENSHOTS);
       try (Stream<Path> old = Files.list(SCREENSHOTS)) {
         for (Path p : old.toList()) {
@@ -63,16 +71,17 @@ class BrowserTest {
               List.of(node.get().toString(), "ui-test.mjs"),
               Map.of(
                   "QUIRE_URL", "http://127.0.0.1:" + server.port() + "/",
+                  "QUIRE_BARE_URL", "http://127.0.0.1:" + bare.port() + "/",
                   "QUIRE_KEY", TestServers.ADMIN,
                   "QUIRE_PDF", pdf.toAbsolutePath().toString(),
                   "QUIRE_QUERY", query,
                   "SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString(),
                   "CHROMIUM", chromium.toString()),
-              240);
+              600);
       assertThat(out).contains("ok: ");
     }
     try (Stream<Path> shots = Files.list(SCREENSHOTS)) {
-      assertThat(shots.filter(p -> p.toString().endsWith(".png")).count()).isGreaterThanOrEqualTo(6);
+      assertThat(shots.filter(p -> p.toString().endsWith(".png")).count()).isGreaterThanOrEqualTo(11);
     }
   }
 

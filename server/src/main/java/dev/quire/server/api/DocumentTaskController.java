@@ -49,7 +49,8 @@ import javax.imageio.ImageIO;
  *   <li>{@code POST /v1/ask}: {@code question} answered over the top {@code k} pages search
  *       finds in {@code collection} (their images unless {@code images} is false, and their
  *       text); the answer cites pages as [n], each citation checked to be a page shown;
- *       {@code found} false is "not found in these pages". With {@code stream}: server-sent
+ *       {@code found} false is "not found in these pages"; {@code document_id} keeps the search
+ *       within one document, with {@code page} that page is the one shown. With {@code stream}: server-sent
  *       events {@code sources}, {@code delta}s of text, then {@code answer} (or {@code error}).
  * </ul>
  */
@@ -168,7 +169,27 @@ final class DocumentTaskController {
     Generator generator = generator(body, "ask");
     Collection collection = access.readable(ctx, body.path("collection").asText(null));
     Principal caller = AccessControl.principal(ctx);
-    List<SourcePage> pages = RetrievedPages.search(collection.quire(), question, k, withImages);
+    List<SourcePage> pages;
+    String documentId = body.path("document_id").isTextual() ? body.get("document_id").asText() : null;
+    if (body.has("page") && !body.get("page").isIntegralNumber()) {
+      throw ApiException.invalid("page must be an integer");
+    }
+    if (body.has("page") && documentId == null) {
+      throw ApiException.invalid("page needs the document_id it belongs to");
+    }
+    if (documentId != null && collection.quire().document(documentId).isEmpty()) {
+      throw ApiException.notFound("DOCUMENT_NOT_FOUND", "no document '"
+          + AccessControl.abbreviate(documentId) + "' in " + collection.name());
+    }
+    if (body.has("page")) {
+      int page = body.get("page").asInt();
+      pages = RetrievedPages.page(collection.quire(), documentId, page, withImages)
+          .map(List::of).orElseThrow(() -> ApiException.notFound("PAGE_NOT_FOUND", "document '"
+              + AccessControl.abbreviate(documentId) + "' has no page " + page + " with an image or text"));
+    } else {
+      pages = RetrievedPages.search(collection.quire(), question, k, withImages,
+          documentId == null ? java.util.Set.of() : java.util.Set.of(documentId));
+    }
     AskTask.Input input = new AskTask.Input(question, pages, prompt);
     Answer answer;
     if (stream) {

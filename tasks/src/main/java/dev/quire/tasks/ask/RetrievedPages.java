@@ -22,11 +22,19 @@ import javax.imageio.ImageIO;
  */
 public final class RetrievedPages {
 
+  static final long MAX_PIXELS = 655_360;
+
   private RetrievedPages() {}
 
   /** The top {@code k} pages for {@code question} in {@code quire}, with their images when asked. */
   public static List<SourcePage> search(Quire quire, String question, int k, boolean withImages)
       throws IOException {
+    return search(quire, question, k, withImages, Set.of());
+  }
+
+  /** As {@link #search(Quire, String, int, boolean)}, within {@code documents} (none: all). */
+  public static List<SourcePage> search(Quire quire, String question, int k, boolean withImages,
+      Set<String> documents) throws IOException {
     if (k < 1 || k > 20) {
       throw new IllegalArgumentException("k lies in 1..20 (pages shown to the model), not " + k);
     }
@@ -36,23 +44,66 @@ public final class RetrievedPages {
       // model the candidates are BM25's fused with the exhaustive MaxSim ranking
       config = config.withFirstStage(FirstStage.FUSION);
     }
-    SearchResults results = quire.search(new SearchRequest(question, k, Set.of(), config));
+    SearchResults results = quire.search(new SearchRequest(question, k, documents, config));
     List<SourcePage> pages = new ArrayList<>();
     for (SearchHit hit : results.hits()) {
-      BufferedImage image = null;
-      if (withImages) {
-        Optional<Path> file = quire.pageImage(hit.documentId(), hit.pageNumber(), false);
-        if (file.isPresent()) {
-          image = ImageIO.read(file.get().toFile());
-        }
-      }
-      String text = quire.pageText(hit.documentId(), hit.pageNumber()).orElse("");
-      if (image == null && text.isBlank()) {
-        continue; // nothing to show the model
-      }
-      pages.add(new SourcePage(pages.size() + 1, hit.documentId(), hit.pageNumber(), hit.sourcePath(),
-          image, text));
+      load(quire, pages.size() + 1, hit.documentId(), hit.pageNumber(), hit.sourcePath(), withImages)
+          .ifPresent(pages::add);
     }
     return pages;
+  }
+
+  /** One page of a document, as page [1]; empty when the document or page is unknown. */
+  public static Optional<SourcePage> page(Quire quire, String documentId, int pageNumber,
+      boolean withImages) throws IOException {
+    Optional<dev.quire.index.DocumentRecord> document = quire.document(documentId);
+    if (document.isEmpty() || pageNumber < 1 || pageNumber > document.get().pageCount()) {
+      return Optional.empty();
+    }
+    return load(quire, 1, documentId, pageNumber, document.get().sourcePath(), withImages);
+  }
+
+  private static Optional<SourcePage> load(Quire quire, int number, String documentId, int pageNumber,
+      String source, boolean withImages) throws IOException {
+    BufferedImage image = null;
+    if (withImages) {
+      Optional<Path> file = quire.pageImage(documentId, pageNumber, false);
+      if (file.isPresent()) {
+        image = fit(ImageIO.read(file.get().toFile()));
+      }
+    }
+    String text = quire.pageText(documentId, pageNumber).orElse("");
+    if (image == null && text.isBlank()) {
+      return Optional.empty(); // nothing to show the model
+    }
+    return Optional.of(new SourcePage(number, documentId, pageNumber, source, image, text));
+  }
+
+  /**
+   * A page image scaled to at most {@value #MAX_PIXELS} pixels (about 640 visual tokens for
+   * Qwen3-VL's 32-pixel merged patches): the page's text goes along, so the image is there for
+   * layout, tables and figures, and k full-resolution pages would make a CPU prefill take minutes.
+   */
+  static BufferedImage fit(BufferedImage image) {
+    if (image == null) {
+      return null;
+    }
+    long pixels = (long) image.getWidth() * image.getHeight();
+    if (pixels <= MAX_PIXELS) {
+      return image;
+    }
+    double scale = Math.sqrt((double) MAX_PIXELS / pixels);
+    int width = Math.max(1, (int) (image.getWidth() * scale));
+    int height = Math.max(1, (int) (image.getHeight() * scale));
+    BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = out.createGraphics();
+    try {
+      g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+          java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.drawImage(image, 0, 0, width, height, null);
+    } finally {
+      g.dispose();
+    }
+    return out;
   }
 }
