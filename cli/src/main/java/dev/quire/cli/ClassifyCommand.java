@@ -7,10 +7,7 @@ import dev.quire.generation.backend.BackendSpec;
 import dev.quire.generation.backend.Generators;
 import dev.quire.tasks.ClassifyTask;
 import dev.quire.tasks.TaskRunner;
-import dev.quire.tasks.output.UnparseableOutputException;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,9 +28,13 @@ import picocli.CommandLine.Spec;
     name = "classify",
     description = {
       "Classify documents (images or PDFs) as W2, 1099-INT, ..., invoice, receipt, ..., other.",
-      "One JSON record per file: type, confidence (the label's token probability), reasoning."
+      "One record per document: type, confidence (the label's token probability), reasoning.",
+      "Folders are walked; with --output FILE an interrupted batch resumes where it stopped."
     })
 final class ClassifyCommand implements Callable<Integer> {
+
+  static final List<String> COLUMNS = List.of("file", "type", "confidence", "reasoning", "page_count",
+      "latency_ms", "warnings", "error");
 
   @Mixin GenerationModelOptions model;
 
@@ -44,11 +45,9 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(names = "--prompt", paramLabel = "TEXT", description = "Added to the instructions.")
   String prompt;
 
-  @Option(names = "--format", paramLabel = "jsonl|json", defaultValue = "jsonl",
-      description = "One record per line (default) or one JSON array.")
-  String format;
+  @Mixin DocumentBatch.Options batch;
 
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Documents: images or PDFs.")
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Documents: images, PDFs or folders of them.")
   List<Path> files;
 
   @Spec CommandSpec spec;
@@ -59,50 +58,32 @@ final class ClassifyCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "quire classify needs --model DIR (or $QUIRE_GENERATION_MODEL)");
     }
-    if (!format.equals("jsonl") && !format.equals("json")) {
-      throw new ParameterException(spec.commandLine(), "--format is jsonl or json, not " + format);
-    }
+    batch.check(spec.commandLine());
     ClassifyTask task = new ClassifyTask(labels == null ? ClassifyTask.DEFAULT_LABELS : labels);
     ObjectMapper json = new ObjectMapper();
-    PrintWriter out = spec.commandLine().getOut();
-    ArrayNode all = json.createArrayNode();
-    int failed = 0;
+    List<Path> documents = DocumentBatch.documents(files);
+    int failed;
     try (Generators generators = Generators.open(List.of(
         new BackendSpec.Local("local", model.model, null, model.device, model.threads, 0)))) {
-      for (Path file : files) {
+      failed = DocumentBatch.run("Classifying", documents, batch, COLUMNS, spec.commandLine().getOut(), file -> {
+        List<BufferedImage> pages = GenerateCommand.readImages(List.of(file));
+        ClassifyTask.Classification result = TaskRunner.run(task, generators.forModel(null),
+            new ClassifyTask.Input(pages, prompt));
         ObjectNode record = json.createObjectNode();
-        record.put("file", file.toString());
-        try {
-          List<BufferedImage> pages = GenerateCommand.readImages(List.of(file));
-          ClassifyTask.Classification result = TaskRunner.run(task, generators.forModel(null),
-              new ClassifyTask.Input(pages, prompt));
-          record.put("type", result.type());
-          if (result.confidence() != null) {
-            record.put("confidence", Math.round(result.confidence() * 10_000) / 10_000.0);
-          } else {
-            record.putNull("confidence");
-          }
-          record.put("reasoning", result.reasoning());
-          record.put("page_count", result.pageCount());
-          record.put("latency_ms", result.latencyMillis());
-          ArrayNode warnings = record.putArray("warnings");
-          result.warnings().forEach(warnings::add);
-        } catch (IOException | UnparseableOutputException | IllegalArgumentException e) {
-          failed++;
-          record.put("error", QuireCli.describe(e));
-        }
-        if (format.equals("jsonl")) {
-          out.println(record);
-          out.flush();
+        record.put("type", result.type());
+        if (result.confidence() != null) {
+          record.put("confidence", Math.round(result.confidence() * 10_000) / 10_000.0);
         } else {
-          all.add(record);
+          record.putNull("confidence");
         }
-      }
+        record.put("reasoning", result.reasoning());
+        record.put("page_count", result.pageCount());
+        record.put("latency_ms", result.latencyMillis());
+        ArrayNode warnings = record.putArray("warnings");
+        result.warnings().forEach(warnings::add);
+        return List.of(record);
+      });
     }
-    if (format.equals("json")) {
-      out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(all));
-    }
-    out.flush();
     return failed == 0 ? 0 : 1;
   }
 }

@@ -2,7 +2,6 @@ package dev.quire.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.datasets.DocumentReader;
 import dev.quire.datasets.DocumentRejectedException;
@@ -17,7 +16,6 @@ import dev.quire.tasks.extract.ExtractTask;
 import dev.quire.tasks.extract.Extraction;
 import dev.quire.tasks.extract.ExtractionJson;
 import dev.quire.tasks.extract.ExtractionSchema;
-import dev.quire.tasks.output.UnparseableOutputException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -49,6 +47,9 @@ import picocli.CommandLine.Spec;
     })
 final class ExtractCommand implements Callable<Integer> {
 
+  static final List<String> COLUMNS = List.of("file", "doc_type", "path", "value", "printed",
+      "confidence", "page", "currency", "error");
+
   @Mixin GenerationModelOptions model;
 
   @Option(names = "--doc-type", paramLabel = "TYPE",
@@ -70,11 +71,9 @@ final class ExtractCommand implements Callable<Integer> {
   @Option(names = "--prompt", paramLabel = "TEXT", description = "Added to the instructions.")
   String prompt;
 
-  @Option(names = "--format", paramLabel = "jsonl|json", defaultValue = "jsonl",
-      description = "One record per line (default) or one JSON array.")
-  String format;
+  @Mixin DocumentBatch.Options batch;
 
-  @Parameters(paramLabel = "FILE", arity = "0..*", description = "Documents: images or PDFs.")
+  @Parameters(paramLabel = "FILE", arity = "0..*", description = "Documents: images, PDFs or folders of them.")
   List<Path> files = new ArrayList<>();
 
   @Spec CommandSpec spec;
@@ -100,50 +99,54 @@ final class ExtractCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "quire extract needs --model DIR (or $QUIRE_GENERATION_MODEL)");
     }
-    if (!format.equals("jsonl") && !format.equals("json")) {
-      throw new ParameterException(spec.commandLine(), "--format is jsonl or json, not " + format);
-    }
+    batch.check(spec.commandLine());
+    boolean csv = BatchOutput.Format.parse(batch.format) == BatchOutput.Format.CSV;
     ExtractionSchema fixed = fixedSchema(json);
     ExtractTask task = new ExtractTask();
     ClassifyTask classify = new ClassifyTask(ClassifyTask.DEFAULT_LABELS);
-    ArrayNode all = json.createArrayNode();
-    int failed = 0;
+    List<Path> documents = DocumentBatch.documents(files);
+    int failed;
     try (Generators generators = Generators.open(List.of(
         new BackendSpec.Local("local", model.model, null, model.device, model.threads, 0)))) {
       Generator generator = generators.forModel(null);
-      for (Path file : files) {
-        ObjectNode record = json.createObjectNode();
-        record.put("file", file.toString());
-        try {
-          Document document = read(file);
-          ExtractionSchema schema = fixed;
-          if (schema == null) {
-            ClassifyTask.Classification type = TaskRunner.run(classify, generator,
-                new ClassifyTask.Input(document.images(), null));
-            schema = ExtractionSchema.canonicalType(type.type()).map(ExtractionSchema::builtIn)
-                .orElseThrow(() -> new IllegalArgumentException("classified as '" + type.type()
-                    + "', which has no built-in schema: pass --doc-type or --schema"));
-          }
-          Extraction result = task.extract(generator, new ExtractTask.Input(document.images(),
-              document.texts(), schema, prompt, revealIdentifiers));
-          record.setAll(ExtractionJson.of(result));
-        } catch (IOException | UnparseableOutputException | IllegalArgumentException e) {
-          failed++;
-          record.put("error", QuireCli.describe(e));
+      failed = DocumentBatch.run("Extracting", documents, batch, COLUMNS, spec.commandLine().getOut(), file -> {
+        Document document = read(file);
+        ExtractionSchema schema = fixed;
+        if (schema == null) {
+          ClassifyTask.Classification type = TaskRunner.run(classify, generator,
+              new ClassifyTask.Input(document.images(), null));
+          schema = ExtractionSchema.canonicalType(type.type()).map(ExtractionSchema::builtIn)
+              .orElseThrow(() -> new IllegalArgumentException("classified as '" + type.type()
+                  + "', which has no built-in schema: pass --doc-type or --schema"));
         }
-        if (format.equals("jsonl")) {
-          out.println(record);
-          out.flush();
-        } else {
-          all.add(record);
-        }
-      }
+        Extraction result = task.extract(generator, new ExtractTask.Input(document.images(),
+            document.texts(), schema, prompt, revealIdentifiers));
+        return csv ? rows(json, result) : List.of(ExtractionJson.of(result));
+      });
     }
-    if (format.equals("json")) {
-      out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(all));
-    }
-    out.flush();
     return failed == 0 ? 0 : 1;
+  }
+
+  /** CSV: a row per value (long format), or one row for a document with none. */
+  private static List<ObjectNode> rows(ObjectMapper json, Extraction result) {
+    List<ObjectNode> rows = new ArrayList<>();
+    for (var field : result.fields()) {
+      ObjectNode row = json.createObjectNode();
+      row.put("doc_type", result.docType());
+      row.put("path", field.path());
+      row.set("value", field.value());
+      row.put("printed", field.printed());
+      if (field.confidence() != null) {
+        row.put("confidence", field.confidence());
+      }
+      row.put("page", field.page());
+      row.put("currency", field.currency());
+      rows.add(row);
+    }
+    if (rows.isEmpty()) {
+      rows.add(json.createObjectNode().put("doc_type", result.docType()));
+    }
+    return rows;
   }
 
   private ExtractionSchema fixedSchema(ObjectMapper json) {

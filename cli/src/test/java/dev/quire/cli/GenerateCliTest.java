@@ -193,6 +193,59 @@ class GenerateCliTest {
   }
 
   @Test
+  void aClassifyBatchKilledWithSigkillResumesWithoutDuplicates(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path folder = java.nio.file.Files.createDirectories(dir.resolve("scans"));
+    for (int i = 0; i < 8; i++) {
+      java.nio.file.Files.copy(REFERENCE.resolve(i % 2 == 0 ? "images/photo.png" : "images/wide.png"),
+          folder.resolve("scan-" + i + ".png"));
+    }
+    java.nio.file.Files.writeString(folder.resolve("broken.pdf"), "%PDF-1.7 not really");
+    Path results = dir.resolve("results.jsonl");
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
+        "-cp", System.getProperty("java.class.path"), QuireCli.class.getName(), "classify", "--quiet",
+        "--model", REFERENCE.resolve("instruct-tied").toString(), "--device", "cpu",
+        "--output", results.toString(), folder.toString());
+    Process child = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("child.log").toFile()).start();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (System.nanoTime() < deadline && child.isAlive()
+        && (!java.nio.file.Files.exists(results) || java.nio.file.Files.readAllLines(results).size() < 2)) {
+      Thread.sleep(20);
+    }
+    boolean killedMidway = child.isAlive();
+    child.destroyForcibly().waitFor();
+
+    Result rerun = quire("classify", "--quiet", "--model", REFERENCE.resolve("instruct-tied").toString(),
+        "--device", "cpu", "--output", results.toString(), folder.toString());
+    // 1 when this run met broken.pdf, 0 when the killed run had already recorded its failure
+    assertThat(rerun.exitCode()).as(rerun.err()).isIn(0, 1);
+    if (killedMidway) {
+      assertThat(rerun.out()).contains("already in " + results);
+    }
+    List<JsonNode> records = new ArrayList<>();
+    for (String line : java.nio.file.Files.readAllLines(results)) {
+      records.add(JSON.readTree(line));
+    }
+    assertThat(records).hasSize(9);
+    assertThat(records.stream().map(r -> r.get("file").asText()).distinct()).hasSize(9);
+    assertThat(records).filteredOn(r -> r.has("error")).singleElement()
+        .satisfies(r -> assertThat(r.get("file").asText()).endsWith("broken.pdf"));
+    assertThat(dir.resolve("results.jsonl.progress")).doesNotExist();
+
+    Result csv = quire("classify", "--quiet", "--model", REFERENCE.resolve("instruct-tied").toString(),
+        "--device", "cpu", "--format", "csv", REFERENCE.resolve("images/tall.png").toString());
+    assertThat(csv.exitCode()).as(csv.err()).isZero();
+    assertThat(csv.out()).startsWith("file,type,confidence,reasoning,page_count,latency_ms,warnings,error\n");
+    assertThat(csv.out().lines()).hasSize(2);
+    Result badFormat = quire("classify", "--model", REFERENCE.resolve("instruct-tied").toString(),
+        "--format", "json", "--output", dir.resolve("x.json").toString(), folder.toString());
+    assertThat(badFormat.exitCode()).isEqualTo(2);
+    assertThat(badFormat.err()).contains("jsonl or csv");
+  }
+
+  @Test
   void badInputIsAOneLineError() {
     Result noModel = quire("generate", "hello");
     assertThat(noModel.exitCode()).isEqualTo(2);
