@@ -293,6 +293,22 @@ class ChatApiTest {
     assertThat(custom.status()).as(custom.body()).isEqualTo(200);
     assertThat(custom.json().path("doc_type").asText()).isEqualTo("custom");
 
+    byte[] photo = Files.readAllBytes(INSTRUCT.resolve("images/photo.png"));
+    Http.Response uploaded = http.upload("/v1/extract", Http.files("receipt.png", photo),
+        Map.of("doc_type", "receipt", "prompt", "A till receipt."));
+    assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(200);
+    assertThat(uploaded.json().path("doc_type").asText()).isEqualTo("receipt");
+    assertThat(uploaded.json().path("page_count").asInt()).isEqualTo(1);
+    Http.Response uploadedClassify = http.upload("/v1/classify", Http.files("a.png", photo, "b.png", photo), Map.of());
+    assertThat(uploadedClassify.status()).as(uploadedClassify.body()).isEqualTo(200);
+    assertThat(uploadedClassify.json().path("page_count").asInt()).isEqualTo(2);
+    Http.Response notADocument = http.upload("/v1/classify", Http.files("notes.txt",
+        "just text".getBytes(java.nio.charset.StandardCharsets.UTF_8)), Map.of());
+    assertThat(notADocument.status()).isEqualTo(415);
+    Http.Response badSchemaField = http.upload("/v1/extract", Http.files("a.png", photo), Map.of("schema", "{nope"));
+    assertThat(badSchemaField.status()).isEqualTo(400);
+    assertThat(badSchemaField.body()).contains("schema field is not JSON");
+
     Http.Response unknownType = http.post("/v1/extract", Map.of("image_urls", List.of("data:image/png;base64," + png),
         "doc_type", "memo"));
     assertThat(unknownType.status()).isEqualTo(400);

@@ -72,7 +72,7 @@ final class DocumentTaskController {
   }
 
   void classify(Context ctx) throws IOException {
-    JsonNode body = body(ctx);
+    JsonNode body = taskBody(ctx);
     Generator generator = generator(body, "classify");
     Pages pages = pages(ctx, body);
     String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText() : null;
@@ -97,7 +97,7 @@ final class DocumentTaskController {
   }
 
   void extract(Context ctx) throws IOException {
-    JsonNode body = body(ctx);
+    JsonNode body = taskBody(ctx);
     String docType = body.path("doc_type").isTextual() ? body.get("doc_type").asText() : null;
     JsonNode schemaNode = body.get("schema");
     if (body.has("doc_type") && !body.get("doc_type").isTextual() && !body.get("doc_type").isNull()) {
@@ -259,6 +259,73 @@ final class DocumentTaskController {
     return out;
   }
 
+  /**
+   * A task's request: JSON, or a multipart form whose file parts are the document (a PDF, or
+   * page images in order) and whose fields are the JSON's ({@code schema} as JSON text).
+   */
+  private JsonNode taskBody(Context ctx) {
+    if (!ctx.isMultipartFormData()) {
+      return body(ctx);
+    }
+    ObjectNode body = context.json().createObjectNode();
+    for (String field : List.of("prompt", "doc_type", "model", "collection")) {
+      String value = Bodies.formField(ctx, field);
+      if (value != null) {
+        body.put(field, value);
+      }
+    }
+    String schema = Bodies.formField(ctx, "schema");
+    if (schema != null) {
+      try {
+        body.set("schema", context.json().readTree(schema));
+      } catch (IOException e) {
+        throw ApiException.invalid("the schema field is not JSON: " + e.getMessage());
+      }
+    }
+    String reveal = Bodies.formField(ctx, "reveal_identifiers");
+    if (reveal != null) {
+      if (!reveal.equals("true") && !reveal.equals("false")) {
+        throw ApiException.invalid("reveal_identifiers must be true or false");
+      }
+      body.put("reveal_identifiers", Boolean.parseBoolean(reveal));
+    }
+    body.put(UPLOADED, true);
+    return body;
+  }
+
+  /** Marks a body read from a multipart form: its pages are the uploaded files. */
+  private static final String UPLOADED = "\u0000uploaded";
+
+  private Pages uploadedPages(Context ctx) throws IOException {
+    List<io.javalin.http.UploadedFile> files = ctx.uploadedFiles();
+    if (files.isEmpty()) {
+      throw ApiException.invalid("the form holds no files; send the document (a PDF, or page images) as file parts");
+    }
+    int max = context.config().limits().maxFilesPerRequest();
+    List<BufferedImage> pages = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (io.javalin.http.UploadedFile file : files) {
+      Uploads.Received received = Uploads.receive(file.content(), file.filename(),
+          context.config().limits().maxUploadBytes(), context.temporaryDirectory(), context.reader());
+      try (dev.quire.datasets.LoadedDocument document = context.reader().open(received.file())) {
+        if (pages.size() + document.pageCount() > max) {
+          throw ApiException.invalid("the document has over " + max + " pages; at most " + max
+              + " per request");
+        }
+        for (int n = 1; n <= document.pageCount(); n++) {
+          dev.quire.datasets.Page page = document.page(n);
+          pages.add(page.image());
+          texts.add(page.text() == null ? "" : page.text());
+        }
+      } catch (dev.quire.datasets.DocumentRejectedException e) {
+        throw Uploads.rejected(e, received.fileName());
+      } finally {
+        java.nio.file.Files.deleteIfExists(received.file());
+      }
+    }
+    return new Pages(pages, texts);
+  }
+
   private static JsonNode body(Context ctx) {
     JsonNode body = Bodies.json(ctx, JsonNode.class);
     if (body == null || !body.isObject()) {
@@ -300,6 +367,9 @@ final class DocumentTaskController {
   private record Pages(List<BufferedImage> images, List<String> texts) {}
 
   private Pages pages(Context ctx, JsonNode body) throws IOException {
+    if (body.has(UPLOADED)) {
+      return uploadedPages(ctx);
+    }
     JsonNode urls = body.path("image_urls");
     boolean hasUrls = urls.isArray() && !urls.isEmpty();
     boolean hasDocument = body.path("document_id").isTextual();
