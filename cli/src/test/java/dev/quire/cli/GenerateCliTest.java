@@ -246,6 +246,24 @@ class GenerateCliTest {
   }
 
   @Test
+  void evalTasksReplaysTheCommittedRecordingToTheCommittedScores(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws IOException {
+    Result replayed = quire("eval", "tasks", "--builtin", "synthetic", "--replay", "builtin:tiny-random",
+        "--quiet", "--out", dir.resolve("out").toString());
+    assertThat(replayed.exitCode()).as(replayed.err() + replayed.out()).isZero();
+    assertThat(replayed.out()).contains("## Classification", "## Extraction", "## Ask", "[OK]").doesNotContain("[FAIL]");
+    assertThat(dir.resolve("out/confusion.png")).exists();
+    assertThat(java.nio.file.Files.readString(dir.resolve("out/report.md")))
+        .contains("`quire eval tasks --builtin synthetic --replay builtin:tiny-random");
+    Result otherSettings = quire("eval", "tasks", "--replay", "builtin:tiny-random", "--documents", "3");
+    assertThat(otherSettings.exitCode()).isEqualTo(2);
+    assertThat(otherSettings.err()).contains("recorded with the defaults");
+    Result noBackend = quire("eval", "tasks");
+    assertThat(noBackend.exitCode()).isEqualTo(2);
+    assertThat(noBackend.err()).contains("give one backend");
+  }
+
+  @Test
   void badInputIsAOneLineError() {
     Result noModel = quire("generate", "hello");
     assertThat(noModel.exitCode()).isEqualTo(2);

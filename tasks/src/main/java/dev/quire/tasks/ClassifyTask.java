@@ -20,6 +20,9 @@ import java.util.Map;
  */
 public final class ClassifyTask implements TaskDefinition<ClassifyTask.Input, ClassifyTask.Classification> {
 
+  /** The pages shown: a document's type shows on its first pages. */
+  public static final int MAX_PAGES = 3;
+
   public static final List<String> DEFAULT_LABELS = List.of("W2", "1099-INT", "1099-DIV",
       "1099-MISC", "1099-NEC", "1099-R", "1098", "bank_statement", "credit_card_statement",
       "invoice", "receipt", "check", "contract", "form", "report", "other");
@@ -85,15 +88,18 @@ public final class ClassifyTask implements TaskDefinition<ClassifyTask.Input, Cl
   @Override
   public ChatRequest request(Input input) {
     List<Map<String, Object>> parts = new ArrayList<>();
-    for (int i = 0; i < input.pages().size(); i++) {
+    List<BufferedImage> shown = new ArrayList<>();
+    for (BufferedImage page : input.pages().subList(0, Math.min(MAX_PAGES, input.pages().size()))) {
       parts.add(Map.of("type", "image"));
+      shown.add(PromptImages.fit(page, PromptImages.GIST_PIXELS));
     }
-    String instructions = "Classify this document (" + input.pages().size() + " page"
-        + (input.pages().size() == 1 ? "" : "s") + ") as exactly one of: " + String.join(", ", labels)
+    int n = input.pages().size();
+    String pages = n == 1 ? "1 page" : n <= MAX_PAGES ? n + " pages" : n + " pages, the first " + MAX_PAGES + " shown";
+    String instructions = "Classify this document (" + pages + ") as exactly one of: " + String.join(", ", labels)
         + ". Answer with JSON: {\"reasoning\": \"one or two sentences\", \"type\": \"<label>\"}."
         + (input.prompt() == null || input.prompt().isBlank() ? "" : "\n" + input.prompt());
     parts.add(Map.of("type", "text", "text", instructions));
-    return new ChatRequest(List.of(Map.of("role", "user", "content", parts)), input.pages(),
+    return new ChatRequest(List.of(Map.of("role", "user", "content", parts)), shown,
         new DecodingSettings(400, false, null, null, null, null, null, null, null, null, List.of(),
             List.of(), false, 5),
         Map.of(), ResponseFormat.jsonSchema(schema));

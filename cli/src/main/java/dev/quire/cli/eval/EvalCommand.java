@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
       "and the ablation of BM25, float, binary, asymmetric and phased MaxSim in one run.",
       "An interrupted run resumes where it stopped."
     },
-    subcommands = {MetricsCommand.class})
+    subcommands = {MetricsCommand.class, TasksCommand.class})
 public final class EvalCommand implements Callable<Integer> {
 
   /** Exit code when a committed expectation failed. */

@@ -33,7 +33,7 @@ public final class AskTask implements TaskDefinition<AskTask.Input, Answer> {
   /** What the model says when the pages do not hold the answer. */
   public static final String NOT_FOUND = "NOT FOUND";
   static final int MAX_NEW_TOKENS = 512;
-  private static final int MAX_PAGE_TEXT = 3000;
+  private static final int MAX_PAGE_TEXT = 2000;
   private static final Pattern MARKER = Pattern.compile(
       "\\[\\s*(?:(?:pages?|p\\.?|source)\\s*)?(\\d{1,6}(?:\\s*(?:,|;|-|–|and)\\s*\\d{1,6})*)\\s*\\]",
       Pattern.CASE_INSENSITIVE);

@@ -2,6 +2,7 @@ package dev.quire.tasks.ask;
 
 import dev.quire.Quire;
 import dev.quire.retrieval.FirstStage;
+import dev.quire.tasks.PromptImages;
 import dev.quire.retrieval.SearchConfig;
 import dev.quire.retrieval.SearchHit;
 import dev.quire.retrieval.SearchRequest;
@@ -17,12 +18,13 @@ import javax.imageio.ImageIO;
 
 /**
  * The pages Quire's search returns for a question, as the model is shown them: numbered in rank
- * order, each with its stored image (unless text only is asked for) and indexed text. With a
+ * order, each with its stored image (unless text only is asked for; scaled to
+ * {@link PromptImages#GIST_PIXELS}: the text goes along, and k full pages would make a CPU prefill
+ * take minutes) and indexed text. With a
  * retrieval model loaded, BM25's candidates are fused with the exhaustive MaxSim ranking.
  */
 public final class RetrievedPages {
 
-  static final long MAX_PIXELS = 655_360;
 
   private RetrievedPages() {}
 
@@ -69,7 +71,7 @@ public final class RetrievedPages {
     if (withImages) {
       Optional<Path> file = quire.pageImage(documentId, pageNumber, false);
       if (file.isPresent()) {
-        image = fit(ImageIO.read(file.get().toFile()));
+        image = PromptImages.fit(ImageIO.read(file.get().toFile()), PromptImages.GIST_PIXELS);
       }
     }
     String text = quire.pageText(documentId, pageNumber).orElse("");
@@ -77,33 +79,5 @@ public final class RetrievedPages {
       return Optional.empty(); // nothing to show the model
     }
     return Optional.of(new SourcePage(number, documentId, pageNumber, source, image, text));
-  }
-
-  /**
-   * A page image scaled to at most {@value #MAX_PIXELS} pixels (about 640 visual tokens for
-   * Qwen3-VL's 32-pixel merged patches): the page's text goes along, so the image is there for
-   * layout, tables and figures, and k full-resolution pages would make a CPU prefill take minutes.
-   */
-  static BufferedImage fit(BufferedImage image) {
-    if (image == null) {
-      return null;
-    }
-    long pixels = (long) image.getWidth() * image.getHeight();
-    if (pixels <= MAX_PIXELS) {
-      return image;
-    }
-    double scale = Math.sqrt((double) MAX_PIXELS / pixels);
-    int width = Math.max(1, (int) (image.getWidth() * scale));
-    int height = Math.max(1, (int) (image.getHeight() * scale));
-    BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    java.awt.Graphics2D g = out.createGraphics();
-    try {
-      g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
-          java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-      g.drawImage(image, 0, 0, width, height, null);
-    } finally {
-      g.dispose();
-    }
-    return out;
   }
 }

@@ -52,7 +52,8 @@ public final class ExtractionSchema {
     this.answerSchema = answer(schema, "$");
     // a key the model left out reads as null: only the request asks for every one
     this.answerConformance = new SchemaConformance(withoutRequired(answerSchema.deepCopy()));
-    this.validator = REGISTRY.getSchema(schema.toString());
+    // Quire's own keyword guides normalisation; the validator need not hear of it
+    this.validator = REGISTRY.getSchema(withoutKind(schema.deepCopy()).toString());
   }
 
   /** The built-in schema of {@code docType} (case-insensitive, "W-2" reads as "W2"). */
@@ -221,6 +222,16 @@ public final class ExtractionSchema {
       out.set("maxLength", node.get("maxLength"));
     }
     return out;
+  }
+
+  private static JsonNode withoutKind(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      object.remove(FieldKind.KEYWORD);
+      object.forEach(ExtractionSchema::withoutKind);
+    } else if (node instanceof ArrayNode array) {
+      array.forEach(ExtractionSchema::withoutKind);
+    }
+    return node;
   }
 
   private static JsonNode withoutRequired(JsonNode node) {
