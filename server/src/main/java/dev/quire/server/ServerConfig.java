@@ -37,7 +37,8 @@ public record ServerConfig(
     Webhooks webhooks,
     Sample sample,
     List<BackendSpec> generationBackends,
-    Map<String, String> taskBackends) {
+    Map<String, String> taskBackends,
+    Tasks tasks) {
 
   /** Collection names: safe as folder names and in URLs. */
   public static final Pattern COLLECTION_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
@@ -50,6 +51,7 @@ public record ServerConfig(
     Objects.requireNonNull(imageUrls, "imageUrls");
     Objects.requireNonNull(webhooks, "webhooks");
     Objects.requireNonNull(sample, "sample");
+    Objects.requireNonNull(tasks, "tasks");
     apiKeys = List.copyOf(apiKeys);
     generationBackends = List.copyOf(generationBackends);
     taskBackends = Map.copyOf(taskBackends);
@@ -175,6 +177,26 @@ public record ServerConfig(
    * @param maxResults the largest k a search may ask for
    * @param maxQueryChars the longest query
    */
+  /**
+   * The document tasks: the classify labels (empty: the built-in list) and how many pages a key
+   * may have the model read per UTC day (0: no limit).
+   */
+  public record Tasks(List<String> classifyLabels, long pagesPerDayPerKey) {
+    public Tasks {
+      classifyLabels = List.copyOf(classifyLabels);
+      if (!classifyLabels.isEmpty() && !classifyLabels.contains("other")) {
+        throw new IllegalArgumentException("generation.tasks.labels must include 'other', got " + classifyLabels);
+      }
+      if (new HashSet<>(classifyLabels).size() != classifyLabels.size()) {
+        throw new IllegalArgumentException("generation.tasks.labels names a label twice: " + classifyLabels);
+      }
+      if (pagesPerDayPerKey < 0) {
+        throw new IllegalArgumentException("generation.quota.pagesPerDay must not be negative, got "
+            + pagesPerDayPerKey);
+      }
+    }
+  }
+
   public record Limits(
       long maxUploadBytes,
       int maxFilesPerRequest,

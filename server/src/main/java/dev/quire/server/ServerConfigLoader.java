@@ -80,6 +80,8 @@ public final class ServerConfigLoader {
     DEFAULTS.put("generation.tasks.classify", "");
     DEFAULTS.put("generation.tasks.extract", "");
     DEFAULTS.put("generation.tasks.ask", "");
+    DEFAULTS.put("generation.tasks.labels", "");
+    DEFAULTS.put("generation.quota.pagesPerDay", "0");
   }
 
   private static final String API_KEYS = "apiKeys";
@@ -200,6 +202,10 @@ public final class ServerConfigLoader {
         }
         allowedRoots = roots;
         allowedRootsSource = source;
+      } else if (name.equals("generation.tasks.labels") && value.isArray()) {
+        List<String> labels = new ArrayList<>();
+        value.forEach(label -> labels.add(label.asText()));
+        set(name, String.join(",", labels), source);
       } else if (value.isObject()) {
         flatten(name, value, source);
       } else if (DEFAULTS.containsKey(name)) {
@@ -312,7 +318,8 @@ public final class ServerConfigLoader {
               (int) integer("sample.documents", 1, 10_000),
               integer("sample.seed", Long.MIN_VALUE, Long.MAX_VALUE)),
           backends(),
-          taskBackends());
+          taskBackends(),
+          new ServerConfig.Tasks(labels(), integer("generation.quota.pagesPerDay", 0, Long.MAX_VALUE)));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage() + sourceHint(e.getMessage()), e);
     }
@@ -347,6 +354,17 @@ public final class ServerConfigLoader {
       }
     }
     return roots;
+  }
+
+  /** generation.tasks.labels: a comma-separated list (a YAML list is joined the same way). */
+  private List<String> labels() {
+    List<String> labels = new ArrayList<>();
+    for (String label : string("generation.tasks.labels").split(",")) {
+      if (!label.isBlank()) {
+        labels.add(label.strip());
+      }
+    }
+    return labels;
   }
 
   private Map<String, String> taskBackends() {

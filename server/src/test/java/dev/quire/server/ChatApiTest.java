@@ -2,6 +2,7 @@ package dev.quire.server;
 
 import static dev.quire.server.TestServers.ACME_READ;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -360,6 +361,44 @@ class ChatApiTest {
     assertThat(tooMany.body()).contains("1..20");
     Http.Response foreign = http.post("/v1/ask", Map.of("question", "x", "collection", "globex"));
     assertThat(foreign.status()).isIn(403, 404);
+  }
+
+  @Test
+  void labelsComeFromTheSettingsOrTheRequestAndEachKeyHasADailyPageQuota() throws Exception {
+    Path quotaData = Files.createDirectories(data.resolve("quota"));
+    Map<String, String> settings = Map.of("generation.tasks.labels", "memo, letter, other",
+        "generation.quota.pagesPerDay", "3");
+    String png = Base64.getEncoder().encodeToString(Files.readAllBytes(INSTRUCT.resolve("images/photo.png")));
+    Map<String, Object> twoPages = Map.of("image_urls", List.of("data:image/png;base64," + png, "data:image/png;base64," + png));
+    try (QuireServer limited = QuireServer.start(TestServers.config(quotaData, settings), new ColorTestEncoder(), generators)) {
+      Http reader = new Http(limited.port(), ACME_READ);
+      Http.Response first = reader.post("/v1/classify", twoPages);
+      assertThat(first.status()).as(first.body()).isEqualTo(200);
+      assertThat(first.json().path("type").asText()).isIn("memo", "letter", "other");
+      assertThat(first.header("X-Quota-Remaining")).isEqualTo("1");
+      Http.Response own = reader.post("/v1/classify", Map.of("image_urls", List.of("data:image/png;base64," + png),
+          "labels", List.of("photo", "other")));
+      assertThat(own.status()).as(own.body()).isEqualTo(200);
+      assertThat(own.json().path("type").asText()).isIn("photo", "other");
+      Http.Response over = reader.post("/v1/classify", twoPages);
+      assertThat(over.status()).isEqualTo(429);
+      assertThat(over.errorCode()).isEqualTo("QUOTA_EXCEEDED");
+      assertThat(Long.parseLong(over.header("Retry-After"))).isBetween(1L, 86_401L);
+      // another key has its own day
+      Http.Response other = new Http(limited.port(), TestServers.ADMIN).post("/v1/classify", twoPages);
+      assertThat(other.status()).as(other.body()).isEqualTo(200);
+      Http.Response badLabels = reader.post("/v1/classify", Map.of("image_urls", List.of("data:image/png;base64," + png),
+          "labels", List.of("a", "b")));
+      assertThat(badLabels.status()).isEqualTo(400);
+      assertThat(badLabels.body()).contains("'other'");
+    }
+    // the count survives a restart
+    try (QuireServer restarted = QuireServer.start(TestServers.config(quotaData, settings), new ColorTestEncoder(), generators)) {
+      Http.Response still = new Http(restarted.port(), ACME_READ).post("/v1/classify", twoPages);
+      assertThat(still.status()).isEqualTo(429);
+    }
+    assertThatThrownBy(() -> TestServers.config(quotaData, Map.of("generation.tasks.labels", "memo,letter")))
+        .hasMessageContaining("must include 'other'");
   }
 
   @Test

@@ -59,7 +59,7 @@ final class DocumentTaskController {
   private final ServerContext context;
   private final AccessControl access;
   private final ChatController images;
-  private final ClassifyTask classify = new ClassifyTask(ClassifyTask.DEFAULT_LABELS);
+  private final ClassifyTask classify;
   private final ExtractTask extract = new ExtractTask();
   private final AskTask ask = new AskTask();
   private final Links links;
@@ -69,6 +69,28 @@ final class DocumentTaskController {
     this.access = access;
     this.images = images;
     this.links = new Links(context);
+    List<String> labels = context.config().tasks().classifyLabels();
+    this.classify = new ClassifyTask(labels.isEmpty() ? ClassifyTask.DEFAULT_LABELS : labels);
+    this.quota = new TaskQuota(context.config().dataDirectory().resolve("task-quota.json"),
+        context.config().tasks().pagesPerDayPerKey(), context.clock());
+  }
+
+  private final TaskQuota quota;
+
+  /** Charges the pages the model will read to the caller's daily quota; 429 when over it. */
+  private void charge(Context ctx, int pages) {
+    if (!quota.limited()) {
+      return;
+    }
+    TaskQuota.Decision decision = quota.charge(AccessControl.principal(ctx).name(), pages);
+    ctx.header("X-Quota-Limit", Long.toString(decision.limit()));
+    ctx.header("X-Quota-Remaining", Long.toString(Math.max(0, decision.remaining())));
+    if (!decision.allowed()) {
+      ctx.header("Retry-After", Long.toString(decision.retryAfterSeconds()));
+      throw new ApiException(429, "QUOTA_EXCEEDED", "this key may have " + decision.limit()
+          + " pages read by the model per day (UTC); " + Math.max(0, decision.remaining())
+          + " are left and this request needs " + pages);
+    }
   }
 
   void classify(Context ctx) throws IOException {
@@ -76,8 +98,29 @@ final class DocumentTaskController {
     Generator generator = generator(body, "classify");
     Pages pages = pages(ctx, body);
     String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText() : null;
+    ClassifyTask task = classify;
+    if (body.has("labels")) {
+      JsonNode labels = body.get("labels");
+      List<String> names = new ArrayList<>();
+      if (!labels.isArray() || labels.isEmpty()) {
+        throw ApiException.invalid("labels must be a non-empty array of strings");
+      }
+      for (JsonNode label : labels) {
+        if (!label.isTextual() || label.asText().isBlank()) {
+          throw ApiException.invalid("labels must be a non-empty array of strings");
+        }
+        names.add(label.asText());
+      }
+      try {
+        task = new ClassifyTask(names);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.invalid(e.getMessage());
+      }
+    }
+    ClassifyTask chosen = task;
+    charge(ctx, Math.min(ClassifyTask.MAX_PAGES, pages.images().size()));
     ClassifyTask.Classification result = run(ctx, () ->
-        TaskRunner.run(classify, generator, new ClassifyTask.Input(pages.images(), prompt)));
+        TaskRunner.run(chosen, generator, new ClassifyTask.Input(pages.images(), prompt)));
     ObjectNode out = context.json().createObjectNode();
     out.put("type", result.type());
     if (result.confidence() != null) {
@@ -125,6 +168,7 @@ final class DocumentTaskController {
     Pages pages = pages(ctx, body);
     String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText() : null;
     ExtractionSchema chosen = schema;
+    charge(ctx, pages.images().size() + (chosen == null ? Math.min(ClassifyTask.MAX_PAGES, pages.images().size()) : 0));
     if (chosen == null) {
       ClassifyTask.Classification type = run(ctx, () ->
           TaskRunner.run(classify, generator, new ClassifyTask.Input(pages.images(), null)));
@@ -191,6 +235,7 @@ final class DocumentTaskController {
           documentId == null ? java.util.Set.of() : java.util.Set.of(documentId));
     }
     AskTask.Input input = new AskTask.Input(question, pages, prompt);
+    charge(ctx, Math.max(1, pages.size()));
     Answer answer;
     if (stream) {
       ServerSentEvents events = ServerSentEvents.start(ctx);
