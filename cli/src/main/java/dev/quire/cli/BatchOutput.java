@@ -52,6 +52,7 @@ final class BatchOutput implements Closeable {
 
   private final Format format;
   private final List<String> columns;
+  private final String keyField;
   private final PrintWriter stdout;
   private final ArrayNode all;
   private final Path file;
@@ -60,10 +61,11 @@ final class BatchOutput implements Closeable {
   private final FileChannel journalChannel;
   private final Set<String> done = new HashSet<>();
 
-  private BatchOutput(Format format, List<String> columns, PrintWriter stdout, Path file)
-      throws IOException {
+  private BatchOutput(Format format, List<String> columns, String keyField, PrintWriter stdout,
+      Path file) throws IOException {
     this.format = format;
     this.columns = List.copyOf(columns);
+    this.keyField = keyField;
     this.stdout = stdout;
     this.all = JSON.createArrayNode();
     this.file = file;
@@ -92,14 +94,15 @@ final class BatchOutput implements Closeable {
   }
 
   /** Records to standard output. */
-  static BatchOutput stdout(Format format, List<String> csvColumns, PrintWriter out) throws IOException {
-    return new BatchOutput(format, csvColumns, out, null);
+  static BatchOutput stdout(Format format, List<String> csvColumns, String keyField, PrintWriter out)
+      throws IOException {
+    return new BatchOutput(format, csvColumns, keyField, out, null);
   }
 
   /** Records appended to {@code file}, resuming what a previous run left there. */
-  static BatchOutput file(Format format, List<String> csvColumns, PrintWriter out, Path file)
-      throws IOException {
-    return new BatchOutput(format, csvColumns, out, file);
+  static BatchOutput file(Format format, List<String> csvColumns, String keyField, PrintWriter out,
+      Path file) throws IOException {
+    return new BatchOutput(format, csvColumns, keyField, out, file);
   }
 
   /** The documents already written (a resumed file's). */
@@ -201,7 +204,7 @@ final class BatchOutput implements Closeable {
       for (String line : text.split("\n")) {
         if (!line.isBlank()) {
           JsonNode record = JSON.readTree(line);
-          done.add(record.path("file").asText(record.path("document_id").asText()));
+          done.add(record.path(keyField).asText());
         }
       }
     } else {
@@ -209,7 +212,7 @@ final class BatchOutput implements Closeable {
         var rows = CSV.readerFor(java.util.Map.class).with(CsvSchema.emptySchema().withHeader())
             .<java.util.Map<String, String>>readValues(in);
         while (rows.hasNext()) {
-          done.add(rows.next().getOrDefault(columns.getFirst(), ""));
+          done.add(rows.next().getOrDefault(keyField, ""));
         }
       }
     }

@@ -3,19 +3,17 @@ package dev.quire.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.Quire;
 import dev.quire.generation.backend.BackendSpec;
 import dev.quire.generation.backend.Generators;
 import dev.quire.tasks.ClassifyTask;
 import dev.quire.tasks.TaskRunner;
-import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -33,6 +31,12 @@ import picocli.CommandLine.Spec;
     })
 final class ClassifyCommand implements Callable<Integer> {
 
+  /** The index a --search reads (BM25: no retrieval model is needed to pick documents). */
+  static Quire openIndex(DocumentBatch.Inputs inputs) throws java.io.IOException {
+    Reports.requireExistingIndex(inputs.location.directory);
+    return Quire.open(inputs.location.config(), null);
+  }
+
   static final List<String> COLUMNS = List.of("file", "type", "confidence", "reasoning", "page_count",
       "latency_ms", "warnings", "error");
 
@@ -47,8 +51,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Mixin DocumentBatch.Options batch;
 
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Documents: images, PDFs or folders of them.")
-  List<Path> files;
+  @Mixin DocumentBatch.Inputs inputs;
 
   @Spec CommandSpec spec;
 
@@ -59,16 +62,20 @@ final class ClassifyCommand implements Callable<Integer> {
           "quire classify needs --model DIR (or $QUIRE_GENERATION_MODEL)");
     }
     batch.check(spec.commandLine());
+    inputs.check(spec.commandLine());
     ClassifyTask task = new ClassifyTask(labels == null ? ClassifyTask.DEFAULT_LABELS : labels);
     ObjectMapper json = new ObjectMapper();
-    List<Path> documents = DocumentBatch.documents(files);
     int failed;
-    try (Generators generators = Generators.open(List.of(
-        new BackendSpec.Local("local", model.model, null, model.device, model.threads, 0)))) {
-      failed = DocumentBatch.run("Classifying", documents, batch, COLUMNS, spec.commandLine().getOut(), file -> {
-        List<BufferedImage> pages = GenerateCommand.readImages(List.of(file));
+    try (Quire quire = inputs.search == null ? null : openIndex(inputs);
+        Generators generators = Generators.open(List.of(
+            new BackendSpec.Local("local", model.model, null, model.device, model.threads, 0)))) {
+      List<DocumentBatch.Item> documents = DocumentBatch.items(inputs, quire);
+      List<String> columns = inputs.search == null ? COLUMNS
+          : java.util.stream.Stream.concat(java.util.stream.Stream.of("document_id"), COLUMNS.stream()).toList();
+      failed = DocumentBatch.run("Classifying", documents, batch, columns, inputs.keyField(),
+          spec.commandLine().getOut(), pages -> {
         ClassifyTask.Classification result = TaskRunner.run(task, generators.forModel(null),
-            new ClassifyTask.Input(pages, prompt));
+            new ClassifyTask.Input(pages.images(), prompt));
         ObjectNode record = json.createObjectNode();
         record.put("type", result.type());
         if (result.confidence() != null) {

@@ -13,6 +13,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * A document task over files and folders (walked for documents), one document at a time, into
@@ -49,10 +50,115 @@ final class DocumentBatch {
     }
   }
 
+  /** Where a batch's documents come from: files and folders, or a search of an index. */
+  static final class Inputs {
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Documents: images, PDFs or folders of them.")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--search", paramLabel = "QUERY",
+        description = "Instead of files: the documents of the pages BM25 finds for QUERY in --index.")
+    String search;
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "10",
+        description = "With --search: at most N documents (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @picocli.CommandLine.Mixin IndexLocation location;
+
+    void check(picocli.CommandLine commandLine) {
+      if ((search == null) == files.isEmpty()) {
+        throw new picocli.CommandLine.ParameterException(commandLine,
+            "give documents (files or folders) or --search QUERY, not both");
+      }
+      if (top < 1) {
+        throw new picocli.CommandLine.ParameterException(commandLine, "--top must be at least 1");
+      }
+    }
+
+    /** The record field that keys a document: its file, or its id in the index. */
+    String keyField() {
+      return search == null ? "file" : "document_id";
+    }
+  }
+
+  /** A document's pages: images, and their text ("" where none). */
+  record Pages(List<java.awt.image.BufferedImage> images, List<String> texts) {}
+
+  /** A document of the batch: its key in the output, what its records name, how to read it. */
+  record Item(String key, ObjectNode identity, Loader loader) {}
+
+  @FunctionalInterface
+  interface Loader {
+    Pages load() throws Exception;
+  }
+
   /** One document's records (a CSV row each); throws for a document that fails as a whole. */
   @FunctionalInterface
   interface Task {
-    List<ObjectNode> run(Path file) throws Exception;
+    List<ObjectNode> run(Pages pages) throws Exception;
+  }
+
+  /** The batch's documents, from the files or the search; {@code quire} is open for a search. */
+  static List<Item> items(Inputs inputs, dev.quire.Quire quire) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<Item> items = new ArrayList<>();
+    if (inputs.search == null) {
+      for (Path file : documents(inputs.files)) {
+        items.add(new Item(file.toString(), json.createObjectNode().put("file", file.toString()),
+            () -> read(file)));
+      }
+      return items;
+    }
+    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+    for (dev.quire.retrieval.SearchHit hit : quire.search(inputs.search, 100).hits()) {
+      if (ids.size() < inputs.top) {
+        ids.add(hit.documentId());
+      }
+    }
+    for (String id : ids) {
+      dev.quire.index.DocumentRecord document = quire.document(id).orElseThrow();
+      items.add(new Item(id, json.createObjectNode().put("document_id", id).put("file", document.sourcePath()),
+          () -> indexed(quire, document)));
+    }
+    return items;
+  }
+
+  /** A file's pages, with their text layer. */
+  static Pages read(Path file) throws IOException {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw new IOException("cannot read " + file + ": no such file");
+    }
+    List<java.awt.image.BufferedImage> images = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    try (DocumentReader reader = new DocumentReader(ReaderConfig.defaults().withOcr(false));
+        dev.quire.datasets.LoadedDocument document = reader.open(file)) {
+      for (int page = 1; page <= document.pageCount(); page++) {
+        var p = document.page(page);
+        images.add(p.image());
+        texts.add(p.text() == null ? "" : p.text());
+      }
+    } catch (dev.quire.datasets.DocumentRejectedException e) {
+      throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return new Pages(images, texts);
+  }
+
+  /** An indexed document's stored page images and text. */
+  private static Pages indexed(dev.quire.Quire quire, dev.quire.index.DocumentRecord document)
+      throws IOException {
+    List<java.awt.image.BufferedImage> images = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (int n = 1; n <= document.pageCount(); n++) {
+      java.util.Optional<Path> image = quire.pageImage(document.documentId(), n, false);
+      if (image.isPresent()) {
+        images.add(javax.imageio.ImageIO.read(image.get().toFile()));
+        texts.add(quire.pageText(document.documentId(), n).orElse(""));
+      }
+    }
+    if (images.isEmpty()) {
+      throw new IOException("document " + document.documentId() + " has no stored page images");
+    }
+    return new Pages(images, texts);
   }
 
   private DocumentBatch() {}
@@ -82,14 +188,14 @@ final class DocumentBatch {
    *
    * @return how many documents failed
    */
-  static int run(String taskName, List<Path> documents, Options options, List<String> csvColumns,
-      PrintWriter out, Task task) throws Exception {
+  static int run(String taskName, List<Item> documents, Options options, List<String> csvColumns,
+      String keyField, PrintWriter out, Task task) throws Exception {
     BatchOutput.Format format = BatchOutput.Format.parse(options.format);
     ObjectMapper json = new ObjectMapper();
     int failed = 0;
-    try (BatchOutput output = options.output == null ? BatchOutput.stdout(format, csvColumns, out)
-        : BatchOutput.file(format, csvColumns, out, options.output)) {
-      List<Path> todo = documents.stream().filter(d -> !output.done().contains(d.toString())).toList();
+    try (BatchOutput output = options.output == null ? BatchOutput.stdout(format, csvColumns, keyField, out)
+        : BatchOutput.file(format, csvColumns, keyField, out, options.output)) {
+      List<Item> todo = documents.stream().filter(d -> !output.done().contains(d.key())).toList();
       boolean bar = !options.quiet && (options.output != null || documents.size() > 1);
       try (ProgressBar progress = bar ? new ProgressBarBuilder().setTaskName(taskName)
           .setInitialMax(documents.size()).setUnit(" docs", 1).setStyle(ProgressBarStyle.ASCII)
@@ -97,14 +203,14 @@ final class DocumentBatch {
         if (progress != null) {
           progress.stepTo(documents.size() - todo.size());
         }
-        for (Path document : todo) {
+        for (Item document : todo) {
           if (progress != null) {
-            String name = String.valueOf(document.getFileName());
+            String name = String.valueOf(Path.of(document.identity().path("file").asText(document.key())).getFileName());
             progress.setExtraMessage(name.length() <= 32 ? name : name.substring(0, 29) + "...");
           }
           List<ObjectNode> records;
           try {
-            records = task.run(document);
+            records = task.run(document.loader().load());
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw e;
@@ -114,11 +220,11 @@ final class DocumentBatch {
           }
           List<ObjectNode> keyed = new ArrayList<>();
           for (ObjectNode record : records) {
-            ObjectNode withFile = json.createObjectNode().put("file", document.toString());
-            withFile.setAll(record);
-            keyed.add(withFile);
+            ObjectNode withKey = document.identity().deepCopy();
+            withKey.setAll(record);
+            keyed.add(withKey);
           }
-          output.append(document.toString(), keyed);
+          output.append(document.key(), keyed);
           if (progress != null) {
             progress.step();
           }

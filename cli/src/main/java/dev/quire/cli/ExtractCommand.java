@@ -3,10 +3,6 @@ package dev.quire.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quire.datasets.DocumentReader;
-import dev.quire.datasets.DocumentRejectedException;
-import dev.quire.datasets.LoadedDocument;
-import dev.quire.datasets.ReaderConfig;
 import dev.quire.generation.backend.BackendSpec;
 import dev.quire.generation.backend.Generator;
 import dev.quire.generation.backend.Generators;
@@ -16,7 +12,6 @@ import dev.quire.tasks.extract.ExtractTask;
 import dev.quire.tasks.extract.Extraction;
 import dev.quire.tasks.extract.ExtractionJson;
 import dev.quire.tasks.extract.ExtractionSchema;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,7 +24,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -73,8 +67,7 @@ final class ExtractCommand implements Callable<Integer> {
 
   @Mixin DocumentBatch.Options batch;
 
-  @Parameters(paramLabel = "FILE", arity = "0..*", description = "Documents: images, PDFs or folders of them.")
-  List<Path> files = new ArrayList<>();
+  @Mixin DocumentBatch.Inputs inputs;
 
   @Spec CommandSpec spec;
 
@@ -92,9 +85,11 @@ final class ExtractCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    if (files.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "quire extract needs at least one FILE (or --emit-schema TYPE)");
+    if (inputs.files.isEmpty() && inputs.search == null) {
+      throw new ParameterException(spec.commandLine(), "quire extract needs at least one FILE, --search QUERY,"
+          + " or --emit-schema TYPE");
     }
+    inputs.check(spec.commandLine());
     if (model.model == null) {
       throw new ParameterException(spec.commandLine(),
           "quire extract needs --model DIR (or $QUIRE_GENERATION_MODEL)");
@@ -104,13 +99,16 @@ final class ExtractCommand implements Callable<Integer> {
     ExtractionSchema fixed = fixedSchema(json);
     ExtractTask task = new ExtractTask();
     ClassifyTask classify = new ClassifyTask(ClassifyTask.DEFAULT_LABELS);
-    List<Path> documents = DocumentBatch.documents(files);
     int failed;
-    try (Generators generators = Generators.open(List.of(
-        new BackendSpec.Local("local", model.model, null, model.device, model.threads, 0)))) {
+    try (dev.quire.Quire quire = inputs.search == null ? null : ClassifyCommand.openIndex(inputs);
+        Generators generators = Generators.open(List.of(
+            new BackendSpec.Local("local", model.model, null, model.device, model.threads, 0)))) {
       Generator generator = generators.forModel(null);
-      failed = DocumentBatch.run("Extracting", documents, batch, COLUMNS, spec.commandLine().getOut(), file -> {
-        Document document = read(file);
+      List<DocumentBatch.Item> documents = DocumentBatch.items(inputs, quire);
+      List<String> columns = inputs.search == null ? COLUMNS
+          : java.util.stream.Stream.concat(java.util.stream.Stream.of("document_id"), COLUMNS.stream()).toList();
+      failed = DocumentBatch.run("Extracting", documents, batch, columns, inputs.keyField(),
+          spec.commandLine().getOut(), document -> {
         ExtractionSchema schema = fixed;
         if (schema == null) {
           ClassifyTask.Classification type = TaskRunner.run(classify, generator,
@@ -163,26 +161,5 @@ final class ExtractCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), (schemaFile != null ? schemaFile + ": " : "")
           + QuireCli.describe(e));
     }
-  }
-
-  private record Document(List<BufferedImage> images, List<String> texts) {}
-
-  private static Document read(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new IOException("cannot read " + file + ": no such file");
-    }
-    List<BufferedImage> images = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
-    try (DocumentReader reader = new DocumentReader(ReaderConfig.defaults().withOcr(false));
-        LoadedDocument document = reader.open(file)) {
-      for (int page = 1; page <= document.pageCount(); page++) {
-        var p = document.page(page);
-        images.add(p.image());
-        texts.add(p.text() == null ? "" : p.text());
-      }
-    } catch (DocumentRejectedException e) {
-      throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-    return new Document(images, texts);
   }
 }

@@ -28,7 +28,7 @@ class BatchOutputTest {
   }
 
   private BatchOutput open(BatchOutput.Format format, Path file) throws Exception {
-    return BatchOutput.file(format, COLUMNS, new PrintWriter(new StringWriter()), file);
+    return BatchOutput.file(format, COLUMNS, "file", new PrintWriter(new StringWriter()), file);
   }
 
   @Test

@@ -264,6 +264,47 @@ class GenerateCliTest {
   }
 
   @Test
+  void classifyAndExtractTheDocumentsASearchFinds(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path corpus = java.nio.file.Files.createDirectories(dir.resolve("corpus"));
+    for (String[] doc : new String[][] {{"handbook.pdf", "The vacation policy grants twenty days."},
+        {"invoice.pdf", "Invoice 42: total due 108 dollars."}, {"memo.pdf", "Vacation requests go to HR."}}) {
+      try (org.apache.pdfbox.pdmodel.PDDocument pdf = new org.apache.pdfbox.pdmodel.PDDocument()) {
+        org.apache.pdfbox.pdmodel.PDPage page = new org.apache.pdfbox.pdmodel.PDPage();
+        pdf.addPage(page);
+        try (var content = new org.apache.pdfbox.pdmodel.PDPageContentStream(pdf, page)) {
+          content.beginText();
+          content.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
+              org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 14);
+          content.newLineAtOffset(72, 700);
+          content.showText(doc[1]);
+          content.endText();
+        }
+        pdf.save(corpus.resolve(doc[0]).toFile());
+      }
+    }
+    Path index = dir.resolve("index");
+    assertThat(quire("index", "--quiet", "--no-ocr", "--index", index.toString(), corpus.toString()).exitCode()).isZero();
+    Result classified = quire("classify", "--quiet", "--index", index.toString(), "--search", "vacation",
+        "--model", REFERENCE.resolve("instruct-tied").toString(), "--device", "cpu", "--format", "csv");
+    assertThat(classified.exitCode()).as(classified.err()).isZero();
+    List<String> lines = classified.out().lines().toList();
+    assertThat(lines.getFirst()).startsWith("document_id,file,type,");
+    assertThat(lines).hasSize(3);
+    assertThat(String.join("\n", lines)).contains("handbook.pdf", "memo.pdf").doesNotContain("invoice.pdf");
+    Result extracted = quire("extract", "--quiet", "--index", index.toString(), "--search", "invoice total",
+        "--top", "1", "--doc-type", "invoice", "--model", REFERENCE.resolve("instruct-tied").toString(), "--device", "cpu");
+    assertThat(extracted.exitCode()).as(extracted.err()).isZero();
+    JsonNode record = JSON.readTree(extracted.out().strip());
+    assertThat(record.get("file").asText()).endsWith("invoice.pdf");
+    assertThat(record.get("document_id").asText()).isNotBlank();
+    assertThat(record.get("doc_type").asText()).isEqualTo("invoice");
+    Result both = quire("classify", "--index", index.toString(), "--search", "x", "--model",
+        REFERENCE.resolve("instruct-tied").toString(), corpus.toString());
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("not both");
+  }
+
+  @Test
   void badInputIsAOneLineError() {
     Result noModel = quire("generate", "hello");
     assertThat(noModel.exitCode()).isEqualTo(2);
