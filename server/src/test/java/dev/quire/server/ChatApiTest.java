@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -399,6 +400,88 @@ class ChatApiTest {
     }
     assertThatThrownBy(() -> TestServers.config(quotaData, Map.of("generation.tasks.labels", "memo,letter")))
         .hasMessageContaining("must include 'other'");
+  }
+
+  @Test
+  void taskJobsRunOverACollectionReportProgressAndResumeAfterARestart() throws Exception {
+    Path jobData = Files.createDirectories(data.resolve("jobs"));
+    List<String> ids = new ArrayList<>();
+    String jobId;
+    try (QuireServer first = QuireServer.start(TestServers.config(jobData, Map.of()), new ColorTestEncoder(), generators)) {
+      Http writer = new Http(first.port(), TestServers.ACME_WRITE);
+      Http.Response indexed = writer.upload("/v1/index?collection=acme", Http.files(
+          "photo.png", Files.readAllBytes(INSTRUCT.resolve("images/photo.png")),
+          "wide.png", Files.readAllBytes(INSTRUCT.resolve("images/wide.png")),
+          "tall.png", Files.readAllBytes(INSTRUCT.resolve("images/tall.png"))), Map.of());
+      String indexJob = indexed.json().path("id").asText();
+      TestServers.awaitJob(writer, indexJob, java.time.Duration.ofSeconds(60));
+      for (JsonNode d : writer.get("/v1/documents?collection=acme").json().path("documents")) {
+        ids.add(d.path("document_id").asText());
+      }
+      assertThat(ids).hasSize(3);
+
+      Http reader = new Http(first.port(), ACME_READ);
+      Http.Response submitted = reader.post("/v1/classify/jobs", Map.of("collection", "acme"));
+      assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+      jobId = submitted.json().path("id").asText();
+      assertThat(submitted.json().path("task").asText()).isEqualTo("classify");
+      JsonNode done = TestServers.awaitJob(reader, jobId, java.time.Duration.ofSeconds(120));
+      assertThat(done.path("state").asText()).isEqualTo("COMPLETED");
+      assertThat(done.path("progress").path("documents_done").asInt()).isEqualTo(3);
+      List<JsonNode> lines = new ArrayList<>();
+      for (String line : reader.get("/v1/jobs/" + jobId + "/results").body().split("\n")) {
+        lines.add(JSON.readTree(line));
+      }
+      assertThat(lines).extracting(l -> l.path("document_id").asText()).containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(lines).allSatisfy(l -> assertThat(dev.quire.tasks.ClassifyTask.DEFAULT_LABELS).contains(l.path("type").asText()));
+
+      Http.Response extractJob = reader.post("/v1/extract/jobs", Map.of("collection", "acme",
+          "document_ids", List.of(ids.get(0)), "doc_type", "receipt"));
+      assertThat(extractJob.status()).as(extractJob.body()).isEqualTo(202);
+      JsonNode extracted = TestServers.awaitJob(reader, extractJob.json().path("id").asText(), java.time.Duration.ofSeconds(120));
+      assertThat(extracted.path("state").asText()).isEqualTo("COMPLETED");
+      JsonNode line = JSON.readTree(reader.get("/v1/jobs/" + extractJob.json().path("id").asText() + "/results").body());
+      assertThat(line.path("doc_type").asText()).isEqualTo("receipt");
+      assertThat(line.path("file_name").asText()).endsWith(".png");
+
+      Http.Response unknown = reader.post("/v1/classify/jobs", Map.of("collection", "acme",
+          "document_ids", List.of("0123456789abcdef0123456789abcdef")));
+      assertThat(unknown.status()).isEqualTo(404);
+      Http.Response badSchema = reader.post("/v1/extract/jobs", Map.of("collection", "acme", "doc_type", "memo"));
+      assertThat(badSchema.status()).isEqualTo(400);
+      Http.Response noResults = reader.get("/v1/jobs/" + indexJob + "/results");
+      assertThat(noResults.status()).isEqualTo(404);
+      assertThat(noResults.errorCode()).isEqualTo("JOB_HAS_NO_RESULTS");
+    }
+    // As a crash mid-job leaves it: the record says running, one document is written, a second half-written.
+    Path jobs = jobData.resolve("collections/acme/jobs");
+    if (!Files.isDirectory(jobs)) {
+      try (var found = Files.walk(jobData)) {
+        jobs = found.filter(p -> p.endsWith("jobs") && Files.isDirectory(p)).findFirst().orElseThrow();
+      }
+    }
+    Path record = jobs.resolve(jobId + ".json");
+    Path results = jobs.resolve(jobId + ".results.jsonl");
+    ObjectNode running = (ObjectNode) JSON.readTree(record.toFile());
+    running.put("state", "RUNNING");
+    running.putNull("finished_at");
+    Files.writeString(record, running.toString());
+    List<String> written = Files.readAllLines(results);
+    Files.writeString(results, written.get(0) + "\n" + written.get(1).substring(0, 20));
+    try (QuireServer restarted = QuireServer.start(TestServers.config(jobData, Map.of()), new ColorTestEncoder(), generators)) {
+      Http reader = new Http(restarted.port(), ACME_READ);
+      JsonNode resumed = TestServers.awaitJob(reader, jobId, java.time.Duration.ofSeconds(120));
+      assertThat(resumed.path("state").asText()).isEqualTo("COMPLETED");
+      assertThat(resumed.path("attempts").asInt()).isEqualTo(2);
+      List<String> after = reader.get("/v1/jobs/" + jobId + "/results").body().lines().toList();
+      assertThat(after).hasSize(3);
+      assertThat(after.getFirst()).isEqualTo(written.get(0));
+      List<String> seen = new ArrayList<>();
+      for (String line : after) {
+        seen.add(JSON.readTree(line).path("document_id").asText());
+      }
+      assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
+    }
   }
 
   @Test

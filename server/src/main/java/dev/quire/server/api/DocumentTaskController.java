@@ -98,29 +98,18 @@ final class DocumentTaskController {
     Generator generator = generator(body, "classify");
     Pages pages = pages(ctx, body);
     String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText() : null;
-    ClassifyTask task = classify;
-    if (body.has("labels")) {
-      JsonNode labels = body.get("labels");
-      List<String> names = new ArrayList<>();
-      if (!labels.isArray() || labels.isEmpty()) {
-        throw ApiException.invalid("labels must be a non-empty array of strings");
-      }
-      for (JsonNode label : labels) {
-        if (!label.isTextual() || label.asText().isBlank()) {
-          throw ApiException.invalid("labels must be a non-empty array of strings");
-        }
-        names.add(label.asText());
-      }
-      try {
-        task = new ClassifyTask(names);
-      } catch (IllegalArgumentException e) {
-        throw ApiException.invalid(e.getMessage());
-      }
-    }
-    ClassifyTask chosen = task;
+    ClassifyTask chosen = classifyTask(body);
     charge(ctx, Math.min(ClassifyTask.MAX_PAGES, pages.images().size()));
     ClassifyTask.Classification result = run(ctx, () ->
         TaskRunner.run(chosen, generator, new ClassifyTask.Input(pages.images(), prompt)));
+    ObjectNode out = classificationJson(result);
+    context.audit().record(ServerApp.requestId(ctx), AccessControl.principal(ctx).name(),
+        "task.classify", null, Map.of("model", generator.model(), "type", result.type(),
+            "pages", result.pageCount()));
+    ctx.json(out);
+  }
+
+  private ObjectNode classificationJson(ClassifyTask.Classification result) {
     ObjectNode out = context.json().createObjectNode();
     out.put("type", result.type());
     if (result.confidence() != null) {
@@ -133,19 +122,11 @@ final class DocumentTaskController {
     out.put("page_count", result.pageCount());
     ArrayNode warnings = out.putArray("warnings");
     result.warnings().forEach(warnings::add);
-    context.audit().record(ServerApp.requestId(ctx), AccessControl.principal(ctx).name(),
-        "task.classify", null, Map.of("model", generator.model(), "type", result.type(),
-            "pages", result.pageCount()));
-    ctx.json(out);
+    return out;
   }
 
   void extract(Context ctx) throws IOException {
     JsonNode body = taskBody(ctx);
-    String docType = body.path("doc_type").isTextual() ? body.get("doc_type").asText() : null;
-    JsonNode schemaNode = body.get("schema");
-    if (body.has("doc_type") && !body.get("doc_type").isTextual() && !body.get("doc_type").isNull()) {
-      throw ApiException.invalid("doc_type must be a string");
-    }
     boolean reveal = body.path("reveal_identifiers").asBoolean(false);
     if (body.has("reveal_identifiers") && !body.get("reveal_identifiers").isBoolean()) {
       throw ApiException.invalid("reveal_identifiers must be true or false");
@@ -154,16 +135,7 @@ final class DocumentTaskController {
       throw new ApiException(403, "FORBIDDEN", "reveal_identifiers needs an admin key: EIN/SSN/TIN"
           + " values are masked to their last four digits for other keys");
     }
-    ExtractionSchema schema;
-    try {
-      if (schemaNode != null && !schemaNode.isNull()) {
-        schema = ExtractionSchema.custom(docType, schemaNode);
-      } else {
-        schema = docType == null ? null : ExtractionSchema.builtIn(docType);
-      }
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalid(e.getMessage());
-    }
+    ExtractionSchema schema = extractSchema(body);
     Generator generator = generator(body, "extract");
     Pages pages = pages(ctx, body);
     String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText() : null;
@@ -441,6 +413,18 @@ final class DocumentTaskController {
     String id = body.get("document_id").asText();
     DocumentRecord document = collection.quire().document(id).orElseThrow(() -> ApiException.notFound(
         "DOCUMENT_NOT_FOUND", "no document '" + AccessControl.abbreviate(id) + "' in " + collection.name()));
+    Pages stored = indexedPages(collection, document, max);
+    if (stored.images().isEmpty()) {
+      throw ApiException.invalid("document '" + AccessControl.abbreviate(id) + "' has no page images");
+    }
+    return stored;
+  }
+
+  /** An indexed document's first {@code max} stored page images, with their text. */
+  private static Pages indexedPages(Collection collection, DocumentRecord document, int max) throws IOException {
+    List<BufferedImage> pages = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    String id = document.documentId();
     for (int n = 1; n <= Math.min(document.pageCount(), max); n++) {
       Optional<Path> file = collection.quire().pageImage(id, n, false);
       if (file.isPresent()) {
@@ -451,9 +435,200 @@ final class DocumentTaskController {
         }
       }
     }
-    if (pages.isEmpty()) {
-      throw ApiException.invalid("document '" + AccessControl.abbreviate(id) + "' has no page images");
-    }
     return new Pages(pages, texts);
+  }
+
+  // ------------------------------------------------------------------ batch jobs
+
+  /**
+   * {@code POST /v1/classify/jobs} and {@code /v1/extract/jobs}: the task over documents of a
+   * collection ({@code document_ids}, default all) as a job — 202 with the job, its progress at
+   * {@code /v1/jobs/{id}/events}, its results (a JSON line per document, in the single call's
+   * shape) at {@code /v1/jobs/{id}/results}, a webhook when it ends, resumed after a restart.
+   */
+  void submitJob(Context ctx, String task) throws IOException {
+    JsonNode body = body(ctx);
+    Collection collection = access.readable(ctx, body.path("collection").asText(null));
+    generator(body, task); // refuses now what the job could not run
+    List<String> ids = new ArrayList<>();
+    JsonNode named = body.get("document_ids");
+    if (named == null || named.isNull()) {
+      collection.quire().documents().forEach(d -> ids.add(d.documentId()));
+    } else {
+      if (!named.isArray() || named.isEmpty()) {
+        throw ApiException.invalid("document_ids must be a non-empty array (leave it out for every document)");
+      }
+      for (JsonNode id : named) {
+        if (!id.isTextual() || collection.quire().document(id.asText()).isEmpty()) {
+          throw ApiException.notFound("DOCUMENT_NOT_FOUND", "no document '"
+              + AccessControl.abbreviate(id.asText()) + "' in " + collection.name());
+        }
+        if (!ids.contains(id.asText())) {
+          ids.add(id.asText());
+        }
+      }
+    }
+    if (ids.isEmpty()) {
+      throw ApiException.invalid("collection " + collection.name() + " holds no documents");
+    }
+    ObjectNode options = context.json().createObjectNode();
+    for (String field : List.of("doc_type", "schema", "labels", "prompt", "reveal_identifiers", "model")) {
+      if (body.has(field) && !body.get(field).isNull()) {
+        options.set(field, body.get(field));
+      }
+    }
+    if (task.equals("classify")) {
+      classifyTask(options);
+    } else {
+      extractSchema(options);
+      if (options.path("reveal_identifiers").asBoolean(false) && !AccessControl.principal(ctx).admin()) {
+        throw new ApiException(403, "FORBIDDEN", "reveal_identifiers needs an admin key");
+      }
+    }
+    int pages = 0;
+    for (String id : ids) {
+      pages += collection.quire().document(id).map(DocumentRecord::pageCount).orElse(0);
+    }
+    charge(ctx, pages);
+    String webhook = IndexController.webhook(context, body.path("webhook_url").asText(null));
+    Principal caller = AccessControl.principal(ctx);
+    dev.quire.server.jobs.JobRecord job = context.jobs().submitTask(collection,
+        new dev.quire.server.jobs.JobRecord.TaskJob(task, options), ids, webhook, caller.name(),
+        ServerApp.requestId(ctx));
+    ctx.status(202).header("Location", "/v1/jobs/" + job.id()).json(dev.quire.server.jobs.JobView.of(job));
+  }
+
+  /** The classify task a request's (or a job's) labels make. */
+  private ClassifyTask classifyTask(JsonNode body) {
+    if (!body.has("labels")) {
+      return classify;
+    }
+    JsonNode labels = body.get("labels");
+    List<String> names = new ArrayList<>();
+    if (!labels.isArray() || labels.isEmpty()) {
+      throw ApiException.invalid("labels must be a non-empty array of strings");
+    }
+    for (JsonNode label : labels) {
+      if (!label.isTextual() || label.asText().isBlank()) {
+        throw ApiException.invalid("labels must be a non-empty array of strings");
+      }
+      names.add(label.asText());
+    }
+    try {
+      return new ClassifyTask(names);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(e.getMessage());
+    }
+  }
+
+  /** The schema a request's (or a job's) doc_type or schema names; null: classify first. */
+  private static ExtractionSchema extractSchema(JsonNode body) {
+    if (body.has("doc_type") && !body.get("doc_type").isTextual() && !body.get("doc_type").isNull()) {
+      throw ApiException.invalid("doc_type must be a string");
+    }
+    String docType = body.path("doc_type").isTextual() ? body.get("doc_type").asText() : null;
+    JsonNode schemaNode = body.get("schema");
+    try {
+      if (schemaNode != null && !schemaNode.isNull()) {
+        return ExtractionSchema.custom(docType, schemaNode);
+      }
+      return docType == null ? null : ExtractionSchema.builtIn(docType);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(e.getMessage());
+    }
+  }
+
+  /** Runs the document-task jobs (see {@link #submitJob}). */
+  dev.quire.server.jobs.TaskExecutor executor() {
+    return this::runJob;
+  }
+
+  private dev.quire.server.jobs.TaskExecutor.Outcome runJob(Collection collection,
+      dev.quire.server.jobs.JobRecord job, Path results, dev.quire.server.jobs.TaskExecutor.Progress progress,
+      java.util.function.BooleanSupplier cancelled) throws IOException {
+    JsonNode options = job.task().options();
+    Generator generator;
+    try {
+      generator = generator(options, job.task().name());
+    } catch (ApiException e) {
+      throw new IllegalStateException(e.getMessage());
+    }
+    List<String> done = new ArrayList<>();
+    List<dev.quire.server.jobs.JobRecord.Skipped> failed = new ArrayList<>();
+    java.util.Set<String> recorded = ResultsFile.resume(results, context.json(), done, failed);
+    int pageCount = 0;
+    try (ResultsFile out = ResultsFile.open(results)) {
+      for (String id : job.files()) {
+        if (recorded.contains(id)) {
+          continue;
+        }
+        if (cancelled.getAsBoolean()) {
+          return new dev.quire.server.jobs.TaskExecutor.Outcome(done, failed, pageCount, true);
+        }
+        ObjectNode line = context.json().createObjectNode().put("document_id", id);
+        Optional<DocumentRecord> document = collection.quire().document(id);
+        if (document.isEmpty()) {
+          line.put("error", "the document is no longer in the collection");
+          failed.add(new dev.quire.server.jobs.JobRecord.Skipped(id, 0, "DOCUMENT_NOT_FOUND", line.get("error").asText()));
+          out.append(line);
+          progress.finished(id);
+          continue;
+        }
+        line.put("file_name", Views.fileName(document.get()));
+        Pages pages = indexedPages(collection, document.get(), context.config().limits().maxPagesPerDocument());
+        progress.started(id, pages.images().size());
+        try {
+          line.setAll(busyRetried(() -> jobTask(job.task().name(), options, generator, pages), cancelled));
+          done.add(id);
+          pageCount += pages.images().size();
+        } catch (UnparseableOutputException | RemoteBackendException | IllegalArgumentException
+            | ApiException e) {
+          line.put("error", e.getMessage());
+          failed.add(new dev.quire.server.jobs.JobRecord.Skipped(id, 0, e instanceof UnparseableOutputException
+              ? "MODEL_OUTPUT_UNREADABLE" : e instanceof RemoteBackendException ? "BACKEND_FAILED" : "TASK_FAILED",
+              e.getMessage()));
+        }
+        out.append(line);
+        progress.finished(id);
+      }
+    }
+    return new dev.quire.server.jobs.TaskExecutor.Outcome(done, failed, pageCount, false);
+  }
+
+  /** A job waits its turn at a busy backend instead of failing the document. */
+  private static ObjectNode busyRetried(Supplier<ObjectNode> task, java.util.function.BooleanSupplier cancelled) {
+    while (true) {
+      try {
+        return task.get();
+      } catch (GeneratorBusyException e) {
+        if (cancelled.getAsBoolean()) {
+          throw e;
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private ObjectNode jobTask(String task, JsonNode options, Generator generator, Pages pages) {
+    String prompt = options.path("prompt").isTextual() ? options.get("prompt").asText() : null;
+    if (task.equals("classify")) {
+      ClassifyTask.Classification result = TaskRunner.run(classifyTask(options), generator,
+          new ClassifyTask.Input(pages.images(), prompt));
+      return classificationJson(result);
+    }
+    ExtractionSchema schema = extractSchema(options);
+    if (schema == null) {
+      ClassifyTask.Classification type = TaskRunner.run(classify, generator, new ClassifyTask.Input(pages.images(), null));
+      schema = ExtractionSchema.canonicalType(type.type()).map(ExtractionSchema::builtIn)
+          .orElseThrow(() -> new IllegalArgumentException("classified as '" + type.type()
+              + "', which has no built-in schema: pass doc_type or schema"));
+    }
+    return ExtractionJson.of(extract.extract(generator, new ExtractTask.Input(pages.images(), pages.texts(),
+        schema, prompt, options.path("reveal_identifiers").asBoolean(false))));
   }
 }

@@ -122,6 +122,11 @@ final class IndexController {
   }
 
   private String webhook(String url) {
+    return webhook(context, url);
+  }
+
+  /** A client's webhook URL, checked like any URL the server will call; null when none. */
+  static String webhook(ServerContext context, String url) {
     if (url == null || url.isBlank()) {
       return null;
     }

@@ -107,6 +107,15 @@ final class JobController {
     }
   }
 
+  /** A document-task job's results so far: a JSON line per document (application/x-ndjson). */
+  void results(Context ctx) throws java.io.IOException {
+    JobRecord job = visible(ctx);
+    java.nio.file.Path file = context.jobs().results(job.id()).orElseThrow(() -> new ApiException(404,
+        "JOB_HAS_NO_RESULTS", "job " + job.id() + " indexes documents; only document-task jobs have results"));
+    ctx.contentType("application/x-ndjson");
+    ctx.result(java.nio.file.Files.exists(file) ? java.nio.file.Files.readAllBytes(file) : new byte[0]);
+  }
+
   private JobRecord visible(Context ctx) {
     String id = ctx.pathParam("id");
     Principal caller = AccessControl.principal(ctx);

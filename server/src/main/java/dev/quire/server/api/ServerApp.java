@@ -65,6 +65,7 @@ public final class ServerApp {
     EmbedController embed = new EmbedController(context);
     ChatController chat = new ChatController(context, access);
     DocumentTaskController tasks = new DocumentTaskController(context, access, chat);
+    context.jobs().taskExecutor(tasks.executor());
     return Javalin.create(
         config -> {
           config.startup.showJavalinBanner = false;
@@ -112,6 +113,7 @@ public final class ServerApp {
                 get("/v1/jobs/{id}", jobs::get);
                 delete("/v1/jobs/{id}", jobs::cancel);
                 get("/v1/jobs/{id}/events", jobs::events);
+                get("/v1/jobs/{id}/results", jobs::results);
                 get("/v1/collections", collections::list);
                 post("/v1/collections", collections::create);
                 get("/v1/documents", documents::list);
@@ -126,6 +128,8 @@ public final class ServerApp {
                 post("/v1/classify", tasks::classify);
                 post("/v1/extract", tasks::extract);
                 post("/v1/ask", tasks::ask);
+                post("/v1/classify/jobs", ctx -> tasks.submitJob(ctx, "classify"));
+                post("/v1/extract/jobs", ctx -> tasks.submitJob(ctx, "extract"));
               });
 
           config.routes.exception(

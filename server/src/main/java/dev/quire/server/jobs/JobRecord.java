@@ -12,6 +12,8 @@ import java.util.List;
  * @param uploads the subset of {@code files} the job owns (uploaded or fetched), deleted when it
  *     finishes
  * @param attempts how many times the job was started (more than one after a restart)
+ * @param task for a document-task job, the task and its options (null: an indexing job, whose
+ *     {@code files} are paths; a task job's are document ids)
  */
 public record JobRecord(
     String id,
@@ -29,7 +31,8 @@ public record JobRecord(
     Progress progress,
     Result result,
     String error,
-    int attempts) {
+    int attempts,
+    TaskJob task) {
 
   public JobRecord {
     files = List.copyOf(files);
@@ -82,9 +85,15 @@ public record JobRecord(
   /** A file, or one page of it, that was not indexed; {@code reason} is a stable code. */
   public record Skipped(String file, int page, String reason, String message) {}
 
+  /**
+   * A document task run over a collection's documents: its name (classify, extract) and its
+   * options as the request gave them (doc_type, schema, labels, prompt, reveal_identifiers, model).
+   */
+  public record TaskJob(String name, com.fasterxml.jackson.databind.JsonNode options) {}
+
   JobRecord with(JobState newState) {
     return new JobRecord(
         id, collection, newState, origin, submittedBy, requestId, createdAt, startedAt,
-        finishedAt, files, uploads, webhookUrl, progress, result, error, attempts);
+        finishedAt, files, uploads, webhookUrl, progress, result, error, attempts, task);
   }
 }

@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A job as clients see it: file names rather than server paths.
+ * A job as clients see it: file names rather than server paths (a document-task job's
+ * {@code documents} are document ids, its {@code task} classify or extract; null for indexing).
  *
  * @param fraction share of the work done, 0..1
  */
@@ -22,7 +23,8 @@ public record JobView(
     double fraction,
     JobRecord.Result result,
     String error,
-    int attempts) {
+    int attempts,
+    String task) {
 
   public static JobView of(JobRecord r) {
     return new JobView(
@@ -38,6 +40,7 @@ public record JobView(
         r.state() == JobState.COMPLETED ? 1.0 : r.progress().fraction(),
         r.result(),
         r.error(),
-        r.attempts());
+        r.attempts(),
+        r.task() == null ? null : r.task().name());
   }
 }

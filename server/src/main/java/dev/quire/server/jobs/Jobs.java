@@ -76,6 +76,22 @@ public final class Jobs implements Closeable {
   private final Object uploads = new Object();
 
   private volatile boolean stopping;
+  private volatile TaskExecutor taskExecutor;
+
+  /** Who runs document-task jobs (the HTTP layer, which holds the tasks and generators). */
+  public void taskExecutor(TaskExecutor executor) {
+    this.taskExecutor = executor;
+  }
+
+  /** The results of a document-task job: a JSON line per document (absent for indexing jobs). */
+  public Optional<Path> results(String id) {
+    Job job = jobs.get(id);
+    if (job == null || job.record.task() == null) {
+      return Optional.empty();
+    }
+    return collections.get(job.record.collection())
+        .map(c -> c.jobsDirectory().resolve(id + ".results.jsonl"));
+  }
 
   public Jobs(
       Collections collections,
@@ -142,7 +158,7 @@ public final class Jobs implements Closeable {
           new JobRecord(
               id, collection.name(), JobState.QUEUED, origin, actor, requestId, clock.instant(),
               null, null, all, owned, webhookUrl,
-              new JobRecord.Progress(all.size(), 0, 0, 0, null, 0, 0), null, null, 0);
+              new JobRecord.Progress(all.size(), 0, 0, 0, null, 0, 0), null, null, 0, null);
       job = new Job(record);
       persist(collection, record);
       jobs.put(id, job);
@@ -150,6 +166,22 @@ public final class Jobs implements Closeable {
     audit.record(
         requestId, actor, "index.submitted", collection.name(),
         Map.of("job", id, "documents", all.size(), "origin", origin));
+    schedule(collection, job);
+    return job.record;
+  }
+
+  /** Queues a document-task job over {@code documentIds} of {@code collection}. */
+  public JobRecord submitTask(Collection collection, JobRecord.TaskJob task, List<String> documentIds,
+      String webhookUrl, String actor, String requestId) throws IOException {
+    String id = "job_" + HexFormat.of().formatHex(randomBytes(8));
+    JobRecord record = new JobRecord(id, collection.name(), JobState.QUEUED, "api", actor, requestId,
+        clock.instant(), null, null, documentIds, List.of(), webhookUrl,
+        new JobRecord.Progress(documentIds.size(), 0, 0, 0, null, 0, 0), null, null, 0, task);
+    Job job = new Job(record);
+    persist(collection, record);
+    jobs.put(id, job);
+    audit.record(requestId, actor, "task." + task.name() + ".submitted", collection.name(),
+        Map.of("job", id, "documents", documentIds.size()));
     schedule(collection, job);
     return job.record;
   }
@@ -164,9 +196,10 @@ public final class Jobs implements Closeable {
     if (stopping) {
       return; // Saved as queued: it runs at the next start.
     }
+    // document tasks have their own worker: a long extraction does not hold up indexing
     workers
         .computeIfAbsent(
-            collection.name(),
+            job.record.task() == null ? collection.name() : collection.name() + "#tasks",
             name ->
                 Executors.newSingleThreadExecutor(
                     r -> Thread.ofPlatform().name("quire-jobs-" + name).unstarted(r)))
@@ -253,9 +286,13 @@ public final class Jobs implements Closeable {
                   r.id(), r.collection(), JobState.RUNNING, r.origin(), r.submittedBy(),
                   r.requestId(), r.createdAt(), clock.instant(), null, r.files(), r.uploads(),
                   r.webhookUrl(), new JobRecord.Progress(r.files().size(), 0, 0, 0, null, 0, 0),
-                  null, null, r.attempts() + 1));
+                  null, null, r.attempts() + 1, r.task()));
     }
     persistQuietly(collection, job.record);
+    if (job.record.task() != null) {
+      runTask(collection, job);
+      return;
+    }
     List<Path> present = new ArrayList<>();
     List<JobRecord.Skipped> missing = new ArrayList<>();
     for (String file : job.record.files()) {
@@ -299,11 +336,78 @@ public final class Jobs implements Closeable {
     }
   }
 
+  private void runTask(Collection collection, Job job) {
+    TaskExecutor executor = taskExecutor;
+    TaskExecutor.Outcome outcome = null;
+    String error = null;
+    long start = System.nanoTime();
+    try {
+      if (executor == null) {
+        throw new IllegalStateException("this server runs no document tasks (no generation backend)");
+      }
+      outcome = executor.run(collection, job.record,
+          collection.jobsDirectory().resolve(job.record.id() + ".results.jsonl"),
+          new TaskExecutor.Progress() {
+            @Override
+            public void started(String documentId, int pages) {
+              progress(job, p -> new JobRecord.Progress(p.documentsTotal(), p.documentsDone(),
+                  p.pagesDone(), p.pagesTotal() + pages, documentId, 0, pages));
+            }
+
+            @Override
+            public void finished(String documentId) {
+              progress(job, p -> new JobRecord.Progress(p.documentsTotal(), p.documentsDone() + 1,
+                  p.pagesDone() + p.currentPages(), p.pagesTotal(), null, 0, 0));
+              persistQuietly(collection, job.record);
+            }
+          },
+          () -> job.cancelRequested || stopping);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("job {} in collection {} failed", job.record.id(), collection.name(), e);
+      error = describe(e);
+    }
+    JobState end;
+    if (error != null) {
+      end = JobState.FAILED;
+    } else if (outcome.cancelled()) {
+      end = job.cancelRequested ? JobState.CANCELLED : JobState.INTERRUPTED;
+    } else {
+      end = JobState.COMPLETED;
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    JobRecord.Result result = outcome == null ? null : new JobRecord.Result(outcome.done(), List.of(),
+        outcome.failed(), outcome.pages(), 0, 0,
+        List.of("results: GET /v1/jobs/" + job.record.id() + "/results"), seconds);
+    String failure = error;
+    synchronized (job) {
+      update(job, r -> finish(r, end, result, failure));
+    }
+    persistQuietly(collection, job.record);
+    if (end.finished()) {
+      ended(collection, job);
+    } else {
+      LOG.info("job {} interrupted by shutdown; it resumes at the next start", job.record.id());
+    }
+  }
+
+  private void progress(Job job, UnaryOperator<JobRecord.Progress> change) {
+    JobRecord next;
+    synchronized (job) {
+      JobRecord r = job.record;
+      next = new JobRecord(r.id(), r.collection(), r.state(), r.origin(), r.submittedBy(),
+          r.requestId(), r.createdAt(), r.startedAt(), r.finishedAt(), r.files(), r.uploads(),
+          r.webhookUrl(), change.apply(r.progress()), r.result(), r.error(), r.attempts(), r.task());
+      job.record = next;
+      job.lastNotified = System.nanoTime();
+    }
+    notifyWatchers(job, next);
+  }
+
   private JobRecord finish(JobRecord r, JobState state, JobRecord.Result result, String error) {
     return new JobRecord(
         r.id(), r.collection(), state, r.origin(), r.submittedBy(), r.requestId(), r.createdAt(),
         r.startedAt(), state.finished() ? clock.instant() : null, r.files(), r.uploads(),
-        r.webhookUrl(), r.progress(), result, error, r.attempts());
+        r.webhookUrl(), r.progress(), result, error, r.attempts(), r.task());
   }
 
   /** A finished job: uploads removed, audit, webhook. */
@@ -433,7 +537,8 @@ public final class Jobs implements Closeable {
             new JobRecord(
                 r.id(), r.collection(), r.state(), r.origin(), r.submittedBy(), r.requestId(),
                 r.createdAt(), r.startedAt(), r.finishedAt(), r.files(), r.uploads(),
-                r.webhookUrl(), change.apply(r.progress()), r.result(), r.error(), r.attempts());
+                r.webhookUrl(), change.apply(r.progress()), r.result(), r.error(), r.attempts(),
+                r.task());
         job.record = next;
         long now = System.nanoTime();
         if (!always && now - job.lastNotified < NOTIFY_EVERY_NANOS) {
@@ -490,7 +595,7 @@ public final class Jobs implements Closeable {
           String name = file.getFileName().toString();
           if (name.endsWith(".json.tmp")) {
             Files.deleteIfExists(file);
-          } else if (name.endsWith(".json")) {
+          } else if (name.endsWith(".json") && !name.endsWith(".results.json")) {
             try {
               records.add(json.readValue(file.toFile(), JobRecord.class));
             } catch (IOException e) {
@@ -503,6 +608,7 @@ public final class Jobs implements Closeable {
       List<JobRecord> finished = records.stream().filter(r -> r.state().finished()).toList();
       for (int i = 0; i < finished.size() - KEEP_FINISHED; i++) {
         Files.deleteIfExists(collection.jobsDirectory().resolve(finished.get(i).id() + ".json"));
+        Files.deleteIfExists(collection.jobsDirectory().resolve(finished.get(i).id() + ".results.jsonl"));
       }
       for (JobRecord r : finished.subList(Math.max(0, finished.size() - KEEP_FINISHED), finished.size())) {
         jobs.put(r.id(), new Job(r));
