@@ -109,7 +109,7 @@ public final class ClassifyTask implements TaskDefinition<ClassifyTask.Input, Cl
   public Classification result(Input input, TaskOutput output, ChatCompletion completion) {
     String type = output.value().path("type").asText("");
     List<String> warnings = new ArrayList<>(output.warnings());
-    Double confidence = labelProbability(completion.logprobs(), type);
+    Double confidence = labelProbability(completion.logprobs(), type, labels);
     if (!labels.contains(type)) {
       warnings.add("the model's label '" + type + "' is not one of the labels: classified as other");
       type = "other";
@@ -122,9 +122,16 @@ public final class ClassifyTask implements TaskDefinition<ClassifyTask.Input, Cl
   /**
    * The probability the model gave {@code label} where it wrote it: the product of the tokens
    * that spell it after the "type" key, each under the distribution it was drawn from (with the
-   * schema's mask, the labels' share); null when the answer's tokens are not known.
+   * schema's mask, the labels' share); null when the answer's tokens are not known. A backend
+   * that drew from the raw distribution (a remote server: its drawn and raw log-probabilities
+   * agree) reports the alternatives of the label's first token: that token's probability is then
+   * taken as its share among the alternatives that begin a label, as the mask would have made it.
    */
   static Double labelProbability(List<ChatLogprob> tokens, String label) {
+    return labelProbability(tokens, label, List.of(label));
+  }
+
+  static Double labelProbability(List<ChatLogprob> tokens, String label, List<String> labels) {
     if (tokens.isEmpty() || label.isEmpty()) {
       return null;
     }
@@ -139,8 +146,7 @@ public final class ClassifyTask implements TaskDefinition<ClassifyTask.Input, Cl
     if (key < 0) {
       return null;
     }
-    String latin = new String(label.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        java.nio.charset.StandardCharsets.ISO_8859_1);
+    String latin = latin(label);
     int from = written.indexOf("\"" + latin + "\"", key + 6);
     if (from < 0) {
       return null;
@@ -149,14 +155,57 @@ public final class ClassifyTask implements TaskDefinition<ClassifyTask.Input, Cl
     int end = start + latin.length();
     double logprob = 0;
     int previousEnd = 0;
+    boolean first = true;
     for (int i = 0; i < tokens.size(); i++) {
       // a token that holds any byte of the label counts
       if (ends[i] > start && previousEnd < end) {
-        logprob += tokens.get(i).drawnLogprob();
+        ChatLogprob token = tokens.get(i);
+        if (first && token.drawnLogprob() == token.logprob() && !token.top().isEmpty()) {
+          logprob += Math.log(labelShare(token, written.substring(previousEnd, start), labels));
+        } else {
+          logprob += token.drawnLogprob();
+        }
+        first = false;
       }
       previousEnd = ends[i];
     }
     return Math.exp(logprob);
+  }
+
+  /**
+   * The chosen token's probability among its alternatives that could begin a label: those that
+   * repeat what precedes the label in the token ({@code before}, e.g. the opening quote) and go
+   * on with the start of some label.
+   */
+  private static double labelShare(ChatLogprob chosen, String before, List<String> labels) {
+    double total = 0;
+    boolean chosenListed = false;
+    for (ChatLogprob alternative : chosen.top()) {
+      String bytes = new String(alternative.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      if (!bytes.startsWith(before)) {
+        continue;
+      }
+      String rest = bytes.substring(before.length());
+      boolean begins = false;
+      for (String label : labels) {
+        String l = latin(label) + "\"";
+        begins |= !rest.isEmpty() && (l.startsWith(rest) || rest.startsWith(l));
+      }
+      if (begins) {
+        total += Math.exp(alternative.logprob());
+        chosenListed |= java.util.Arrays.equals(alternative.bytes(), chosen.bytes());
+      }
+    }
+    double p = Math.exp(chosen.logprob());
+    if (!chosenListed) {
+      total += p;
+    }
+    return total <= 0 ? p : p / total;
+  }
+
+  private static String latin(String label) {
+    return new String(label.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   /** Reads a model's answer with this task's schema. */

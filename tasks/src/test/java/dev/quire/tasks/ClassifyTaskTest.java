@@ -77,6 +77,26 @@ class ClassifyTaskTest {
     assertThat(ClassifyTask.labelProbability(joined, "W2")).isCloseTo(0.45, org.assertj.core.data.Offset.offset(1e-12));
   }
 
+  @Test
+  void aRemoteBackendsFirstLabelTokenCountsAsItsShareAmongLabelStarts() {
+    // drawn == raw: the server did not mask; its alternatives for the first label token are known
+    List<ChatLogprob> top = List.of(raw("\"inv", Math.log(0.5)), raw("\"rec", Math.log(0.2)),
+        raw("\"hello", Math.log(0.2)));
+    ChatLogprob first = new ChatLogprob("\"inv", "\"inv".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        Math.log(0.5), Math.log(0.5), top);
+    List<ChatLogprob> tokens = List.of(raw("{\"reasoning\":\"x\",\"type\":", 0), first, raw("oice\"}", Math.log(0.9)));
+    assertThat(ClassifyTask.labelProbability(tokens, "invoice", ClassifyTask.DEFAULT_LABELS))
+        .isCloseTo(0.5 / 0.7 * 0.9, org.assertj.core.data.Offset.offset(1e-12));
+    // without alternatives the raw probabilities stand
+    List<ChatLogprob> bare = List.of(raw("{\"type\":", 0), raw("\"inv", Math.log(0.5)), raw("oice\"}", Math.log(0.9)));
+    assertThat(ClassifyTask.labelProbability(bare, "invoice", ClassifyTask.DEFAULT_LABELS))
+        .isCloseTo(0.45, org.assertj.core.data.Offset.offset(1e-12));
+  }
+
+  private static ChatLogprob raw(String text, double logprob) {
+    return new ChatLogprob(text, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), logprob, logprob, List.of());
+  }
+
   private static ChatLogprob token(String text, double drawn) {
     return new ChatLogprob(text, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), drawn - 1, drawn, List.of());
   }
