@@ -44,12 +44,15 @@ public final class Quire implements Closeable {
   private final PageIndex index;
   private final DocumentReader reader;
   private final MultiVectorEncoder encoder;
+  private final dev.quire.textembedding.TextEmbedder textEmbedder;
   private final Searcher searcher;
 
-  private Quire(QuireConfig config, PageIndex index, MultiVectorEncoder encoder) {
+  private Quire(QuireConfig config, PageIndex index, MultiVectorEncoder encoder,
+      dev.quire.textembedding.TextEmbedder textEmbedder) {
     this.config = config;
     this.index = index;
     this.encoder = encoder;
+    this.textEmbedder = textEmbedder;
     this.reader = new DocumentReader(config.reader());
     this.searcher = new Searcher(index, encoder);
   }
@@ -66,12 +69,24 @@ public final class Quire implements Closeable {
    *     model refuses another.
    */
   public static Quire open(QuireConfig config, MultiVectorEncoder encoder) throws IOException {
+    return open(config, encoder, null);
+  }
+
+  /**
+   * Opens (or creates) an index that also embeds page text with {@code textEmbedder} (the dense
+   * first stage; null for none). An index with text vectors of one model refuses another.
+   */
+  public static Quire open(QuireConfig config, MultiVectorEncoder encoder,
+      dev.quire.textembedding.TextEmbedder textEmbedder) throws IOException {
     PageIndex index = PageIndex.open(config.index());
     try {
       if (encoder != null) {
         index.checkModel(IndexingJob.stamp(encoder.info()));
       }
-      return new Quire(config, index, encoder);
+      if (textEmbedder != null) {
+        index.checkTextModel(IndexingJob.textStamp(textEmbedder.info()));
+      }
+      return new Quire(config, index, encoder, textEmbedder);
     } catch (RuntimeException e) {
       index.close();
       throw e;
@@ -83,13 +98,13 @@ public final class Quire implements Closeable {
   }
 
   public IndexReport index(List<Path> paths, IndexListener listener) throws IOException {
-    return new IndexingJob(index, reader, encoder, config.encodeBatchSize()).run(paths, listener);
+    return new IndexingJob(index, reader, encoder, config.encodeBatchSize(), textEmbedder).run(paths, listener);
   }
 
   /** Indexes documents that do not come from files, e.g. the pages of an evaluation dataset. */
   public IndexReport index(Iterator<DocumentInput> documents, int count, IndexListener listener)
       throws IOException {
-    return new IndexingJob(index, reader, encoder, config.encodeBatchSize())
+    return new IndexingJob(index, reader, encoder, config.encodeBatchSize(), textEmbedder)
         .run(documents, count, listener);
   }
 
@@ -172,6 +187,11 @@ public final class Quire implements Closeable {
 
   public IndexStats info() throws IOException {
     return index.stats();
+  }
+
+  /** A page's text vectors (one per chunk of its text); empty when it has none. */
+  public Optional<float[][]> pageTextVectors(String documentId, int pageNumber) {
+    return index.page(documentId, pageNumber).flatMap(p -> index.textVectors(p.pageId()));
   }
 
   /** A page's text as indexed (text layer or OCR); empty when the page is unknown. */

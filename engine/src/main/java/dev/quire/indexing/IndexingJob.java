@@ -41,6 +41,8 @@ public final class IndexingJob {
   private final MultiVectorEncoder encoder;
   private final ModelStamp stamp;
   private final int batchSize;
+  private final dev.quire.textembedding.TextEmbedder textEmbedder;
+  private final ModelStamp textStamp;
 
   /**
    * @param encoder embeds page images; null indexes text (BM25) and images only
@@ -48,6 +50,15 @@ public final class IndexingJob {
    */
   public IndexingJob(
       PageIndex index, DocumentReader reader, MultiVectorEncoder encoder, int batchSize) {
+    this(index, reader, encoder, batchSize, null);
+  }
+
+  /**
+   * @param textEmbedder embeds page text (in overlapping chunks, see
+   *     {@link dev.quire.textembedding.TextChunker}) for the dense first stage; null for none
+   */
+  public IndexingJob(PageIndex index, DocumentReader reader, MultiVectorEncoder encoder, int batchSize,
+      dev.quire.textembedding.TextEmbedder textEmbedder) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
     }
@@ -56,6 +67,13 @@ public final class IndexingJob {
     this.encoder = encoder;
     this.stamp = encoder == null ? null : stamp(encoder.info());
     this.batchSize = batchSize;
+    this.textEmbedder = textEmbedder;
+    this.textStamp = textEmbedder == null ? null : textStamp(textEmbedder.info());
+  }
+
+  /** How an index records a text embedding model. */
+  public static ModelStamp textStamp(dev.quire.textembedding.TextModelInfo info) {
+    return new ModelStamp(info.name(), "sha256:" + info.sha256(), info.dimension());
   }
 
   /** Indexes the files under {@code roots} (folders are walked recursively). */
@@ -239,6 +257,7 @@ public final class IndexingJob {
     }
     List<MultiVector> embeddings =
         encoder == null ? null : encoder.encodePages(batch.stream().map(Page::image).toList());
+    List<dev.quire.index.TextVectors> texts = textVectors(batch);
     for (int i = 0; i < batch.size(); i++) {
       Page page = batch.get(i);
       PageVectors vectors = null;
@@ -252,11 +271,36 @@ public final class IndexingJob {
         tally.pagesWithoutText++;
       }
       writer.addPage(
-          new PageRecord(page.number(), page.text(), page.textSource().name(), page.image(), vectors));
+          new PageRecord(page.number(), page.text(), page.textSource().name(), page.image(), vectors,
+              texts.get(i)));
       tally.pages++;
       listener.pageIndexed(source, page.number());
     }
     batch.clear();
+  }
+
+  /** Each page's text chunks embedded in one call for the batch; null for a page without text. */
+  private List<dev.quire.index.TextVectors> textVectors(List<Page> batch) {
+    List<dev.quire.index.TextVectors> out = new java.util.ArrayList<>();
+    if (textEmbedder == null) {
+      batch.forEach(p -> out.add(null));
+      return out;
+    }
+    List<String> chunks = new java.util.ArrayList<>();
+    int[] counts = new int[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      List<String> pageChunks = dev.quire.textembedding.TextChunker.chunks(batch.get(i).text());
+      counts[i] = pageChunks.size();
+      chunks.addAll(pageChunks);
+    }
+    float[][] vectors = chunks.isEmpty() ? new float[0][] : textEmbedder.embed(chunks);
+    int at = 0;
+    for (int count : counts) {
+      out.add(count == 0 ? null
+          : new dev.quire.index.TextVectors(textStamp, java.util.Arrays.copyOfRange(vectors, at, at + count)));
+      at += count;
+    }
+    return out;
   }
 
   private static IndexReport.Skipped skipped(DocumentRejectedException e) {

@@ -14,10 +14,11 @@ import java.util.Objects;
 import org.apache.lucene.util.IOUtils;
 
 /**
- * {@code manifest.json}: what a reader must know before trusting the stores. The model stamp is
- * written before the first vectors reach the page store, so no stored vector lacks a stamp.
+ * {@code manifest.json}: what a reader must know before trusting the stores. The model stamps (the
+ * page embedding model's and the text embedding model's) are written before the first vectors of
+ * each reach the page store, so no stored vector lacks a stamp.
  */
-record Manifest(int formatVersion, TextLanguage language, ModelStamp model) {
+record Manifest(int formatVersion, TextLanguage language, ModelStamp model, ModelStamp textModel) {
   static final int FORMAT_VERSION = 1;
   static final String FILE_NAME = "manifest.json";
   private static final ObjectMapper JSON =
@@ -28,7 +29,11 @@ record Manifest(int formatVersion, TextLanguage language, ModelStamp model) {
   }
 
   Manifest withModel(ModelStamp newModel) {
-    return new Manifest(formatVersion, language, newModel);
+    return new Manifest(formatVersion, language, newModel, textModel);
+  }
+
+  Manifest withTextModel(ModelStamp newTextModel) {
+    return new Manifest(formatVersion, language, model, newTextModel);
   }
 
   static Manifest read(Path file) throws IOException {

@@ -163,7 +163,7 @@ public final class PageIndex implements Closeable {
     }
     Manifest manifest =
         new Manifest(
-            Manifest.FORMAT_VERSION, language == null ? TextLanguage.ENGLISH : language, null);
+            Manifest.FORMAT_VERSION, language == null ? TextLanguage.ENGLISH : language, null, null);
     manifest.write(file);
     return manifest;
   }
@@ -278,6 +278,41 @@ public final class PageIndex implements Closeable {
         manifest = stamped;
         LOG.info("index {} now holds vectors of {}", directory, model);
       }
+    }
+  }
+
+  /** The text embedding model whose vectors the index holds; empty until a page with some was added. */
+  public Optional<ModelStamp> textModel() {
+    return Optional.ofNullable(manifest.textModel());
+  }
+
+  /** Refuses a text model other than the index's (any is fine before the first text vectors). */
+  public void checkTextModel(ModelStamp textModel) {
+    Objects.requireNonNull(textModel, "textModel");
+    ModelStamp stamp = manifest.textModel();
+    if (stamp != null && !stamp.equals(textModel)) {
+      throw new ModelMismatchException(directory.toString(), stamp, textModel);
+    }
+  }
+
+  void stampTextModel(ModelStamp textModel) throws IOException {
+    synchronized (manifestLock) {
+      checkTextModel(textModel);
+      if (manifest.textModel() == null) {
+        Manifest stamped = manifest.withTextModel(textModel);
+        stamped.write(directory.resolve(Manifest.FILE_NAME));
+        manifest = stamped;
+        LOG.info("index {} now holds text vectors of {}", directory, textModel);
+      }
+    }
+  }
+
+  /** A page's text vectors (one per chunk of its text); empty when it has none. */
+  public Optional<float[][]> textVectors(long pageId) {
+    try {
+      return Optional.ofNullable(store.read(tx -> tx.textVectors(pageId)));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -399,6 +434,9 @@ public final class PageIndex implements Closeable {
       if (vectors != null) {
         stampModel(model);
       }
+      if (page.textVectors() != null) {
+        stampTextModel(page.textVectors().model());
+      }
       long pageId = nextPageId.getAndIncrement();
       String imageFile = page.image() == null ? null : images.write(pageId, page.image());
       PageRow row =
@@ -424,7 +462,7 @@ public final class PageIndex implements Closeable {
                     PageRow old = tx.deletePage(replaced);
                     replacedImage = old == null ? null : old.imageFile();
                   }
-                  tx.putPage(pageId, row, page.text(), vectors);
+                  tx.putPage(pageId, row, page.text(), vectors, page.textVectors());
                   StagingEntry next = current.withPage(page.pageNumber(), pageId, now);
                   tx.putStaging(next);
                   if (tx.counter(Meta.NEXT_PAGE_ID) <= pageId) {

@@ -73,6 +73,7 @@ final class PageStore implements Closeable {
   private final Dbi<MdbVal> live;
   private final Dbi<MdbVal> staging;
   private final Dbi<MdbVal> changes;
+  private final Dbi<MdbVal> textVectors;
   private final ReentrantReadWriteLock mapLock = new ReentrantReadWriteLock();
   private final ReentrantLock writerLock = new ReentrantLock();
 
@@ -223,6 +224,7 @@ final class PageStore implements Closeable {
     this.live = env.openDbi("live", DbiFlags.MDB_CREATE);
     this.staging = env.openDbi("staging", DbiFlags.MDB_CREATE);
     this.changes = env.openDbi("changes", DbiFlags.MDB_CREATE);
+    this.textVectors = env.openDbi("textvec", DbiFlags.MDB_CREATE);
   }
 
   static PageStore open(Path directory, long initialMapSize) throws IOException {
@@ -474,6 +476,11 @@ final class PageStore implements Closeable {
     }
 
     void putPage(long pageId, PageRow row, String pageText, PageVectors vectors) {
+      putPage(pageId, row, pageText, vectors, null);
+    }
+
+    /** A page with everything it stores, in this transaction: a crash keeps all of it or none. */
+    void putPage(long pageId, PageRow row, String pageText, PageVectors vectors, TextVectors chunks) {
       MdbVal key = longKey(pageId);
       put(pages, key, row.encode());
       put(text, key, pageText.getBytes(StandardCharsets.UTF_8));
@@ -481,6 +488,14 @@ final class PageStore implements Closeable {
         put(binary, key, vectors.binary());
         put(half, key, vectors.half());
       }
+      if (chunks != null) {
+        put(textVectors, key, chunks.encode());
+      }
+    }
+
+    float[][] textVectors(long pageId) {
+      byte[] value = get(textVectors, longKey(pageId));
+      return value == null ? null : TextVectors.decode(value);
     }
 
     /** Removes every trace of a page; returns its row, or null if there was none. */
@@ -491,6 +506,7 @@ final class PageStore implements Closeable {
       text.delete(txn, key);
       binary.delete(txn, key);
       half.delete(txn, key);
+      textVectors.delete(txn, key);
       live.delete(txn, key);
       return row;
     }

@@ -1,0 +1,64 @@
+package dev.quire.index;
+
+import static dev.quire.index.Fixtures.config;
+import static dev.quire.index.Fixtures.document;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Page text vectors: stored with the page, gone with it, of one stamped model, kept across a reopen. */
+class TextVectorsTest {
+
+  static final ModelStamp TEXT = new ModelStamp("text-model", "sha256:abcd", 3);
+
+  @TempDir Path directory;
+
+  private static TextVectors chunks(float... values) {
+    float[][] rows = new float[values.length / 3][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = new float[] {values[3 * i], values[3 * i + 1], values[3 * i + 2]};
+    }
+    return new TextVectors(TEXT, rows);
+  }
+
+  @Test
+  void storedWithThePageAndStampedOnce() throws Exception {
+    long pageId;
+    try (PageIndex index = PageIndex.open(config(directory))) {
+      assertThat(index.textModel()).isEmpty();
+      try (DocumentWriter writer = index.write(document("a", "h", 2), null)) {
+        writer.addPage(new PageRecord(1, "first page", "pdf", null, null, chunks(1, 0, 0, 0, 1, 0)));
+        writer.addPage(new PageRecord(2, "", "pdf", null, null, null));
+        writer.commit();
+      }
+      assertThat(index.textModel()).contains(TEXT);
+      pageId = index.page("a", 1).orElseThrow().pageId();
+      assertThat(index.textVectors(pageId).orElseThrow()).isDeepEqualTo(new float[][] {{1, 0, 0}, {0, 1, 0}});
+      assertThat(index.textVectors(index.page("a", 2).orElseThrow().pageId())).isEmpty();
+
+      ModelStamp other = new ModelStamp("other", "sha256:ffff", 3);
+      try (DocumentWriter writer = index.write(document("b", "h2", 1), null)) {
+        assertThatThrownBy(() -> writer.addPage(new PageRecord(1, "x", "pdf", null, null,
+            new TextVectors(other, new float[][] {{0, 0, 1}})))).isInstanceOf(ModelMismatchException.class);
+      }
+    }
+    try (PageIndex reopened = PageIndex.open(config(directory))) {
+      assertThat(reopened.textModel()).contains(TEXT);
+      assertThat(reopened.textVectors(pageId).orElseThrow()[1]).containsExactly(0, 1, 0);
+      reopened.deleteDocument("a");
+      assertThat(reopened.textVectors(pageId)).isEmpty();
+    }
+  }
+
+  @Test
+  void badVectorsAreRefusedBeforeAnythingIsStored() {
+    assertThatThrownBy(() -> new TextVectors(TEXT, new float[][] {{1, 2}})).hasMessageContaining("3 dimensions");
+    assertThatThrownBy(() -> new TextVectors(TEXT, new float[0][])).hasMessageContaining("1..4096");
+    assertThatThrownBy(() -> chunks(1, Float.NaN, 0)).hasMessageContaining("NaN");
+    float[][] decoded = TextVectors.decode(chunks(1, 2, 3, 4, 5, 6).encode());
+    assertThat(decoded).isDeepEqualTo(new float[][] {{1, 2, 3}, {4, 5, 6}});
+  }
+}
