@@ -734,6 +734,43 @@ public final class PageIndex implements Closeable {
     }
   }
   /**
+   * The dense first stage: the {@code n} pages whose best text chunk is nearest {@code query}
+   * (the query's text vector, of the index's text model), through the HNSW graph.
+   *
+   * @param documentIds restrict to these documents; empty for all
+   */
+  public List<TextHit> searchTextVectors(float[] query, int n, Set<String> documentIds) throws IOException {
+    Objects.requireNonNull(query, "query");
+    if (n <= 0) {
+      throw new IllegalArgumentException("number of hits must be positive, got " + n);
+    }
+    ModelStamp stamp = manifest.textModel();
+    if (stamp == null) {
+      return List.of();
+    }
+    if (query.length != stamp.dimension()) {
+      throw new IllegalArgumentException("the query vector has " + query.length + " dimensions; the"
+          + " index's text model " + stamp + " has " + stamp.dimension());
+    }
+    Lock lock = enter();
+    try {
+      List<Match> matches = text.nearest(query, n, documentIds);
+      return store.read(tx -> {
+        List<TextHit> hits = new ArrayList<>(matches.size());
+        for (Match match : matches) {
+          PageRow row = tx.liveFlag(match.pageId()) >= 0 ? tx.page(match.pageId()) : null;
+          if (row != null) {
+            hits.add(new TextHit(match.pageId(), row.documentId(), row.pageNumber(), match.score(), ""));
+          }
+        }
+        return hits;
+      });
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Highlighted passages of {@code query} in the given pages' text (HTML: escaped text, matches
    * in {@code <b>}); a page where nothing matches gets the start of its text, a query with no
    * searchable terms an empty string, and a page that no longer exists is left out.

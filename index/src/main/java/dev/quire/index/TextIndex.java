@@ -65,6 +65,8 @@ final class TextIndex implements Closeable {
   static final String PAGE_NUMBER = "pageNumber";
   static final String TEXT = "text";
   static final String SEQUENCE = "quire.sequence";
+  /** A page text chunk's vector (HNSW, scalar-quantised); chunk documents carry no text. */
+  static final String TEXT_VECTOR = "textVector";
 
   /** Distinct query terms kept; Lucene refuses queries of more than 1024 clauses. */
   static final int MAX_QUERY_TERMS = 1000;
@@ -74,7 +76,7 @@ final class TextIndex implements Closeable {
       new Sort(SortField.FIELD_SCORE, new SortField(PAGE_ID, SortField.Type.LONG));
 
   /** One page as the text index sees it. */
-  private record PageText(long pageId, int pageNumber, String text) {}
+  private record PageText(long pageId, int pageNumber, String text, float[][] vectors) {}
 
   /** A page the text index matched, before the page store confirms it is still visible. */
   record Match(long pageId, float score) {}
@@ -108,12 +110,28 @@ final class TextIndex implements Closeable {
     this.appliedSequence = committedSequence;
   }
 
+  /**
+   * Lucene's codec with text vectors in HNSW over scalar-quantised copies (7 bits a dimension,
+   * float32 kept for rescoring): a quarter of the memory the graph search touches. Readers need
+   * nothing special: a segment names its vector format.
+   */
+  private static final org.apache.lucene.codecs.Codec CODEC = new org.apache.lucene.codecs.lucene104.Lucene104Codec() {
+    private final org.apache.lucene.codecs.KnnVectorsFormat quantized =
+        new org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat();
+
+    @Override
+    public org.apache.lucene.codecs.KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+      return quantized;
+    }
+  };
+
   static TextIndex open(Path path, TextLanguage language) throws IOException {
     Directory directory = FSDirectory.open(path);
     Analyzer analyzer = language.analyzer();
     try {
       IndexWriterConfig config =
           new IndexWriterConfig(analyzer)
+              .setCodec(CODEC)
               .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
               // Commits happen when we say, with the change-log sequence they contain.
               .setCommitOnClose(false);
@@ -192,7 +210,7 @@ final class TextIndex implements Closeable {
     List<PageText> pages = new ArrayList<>(entry.pageIds().length);
     for (int i = 0; i < entry.pageIds().length; i++) {
       long pageId = entry.pageIds()[i];
-      pages.add(new PageText(pageId, entry.pageNumbers()[i], tx.text(pageId)));
+      pages.add(new PageText(pageId, entry.pageNumbers()[i], tx.text(pageId), tx.textVectors(pageId)));
     }
     return pages;
   }
@@ -213,6 +231,19 @@ final class TextIndex implements Closeable {
       document.add(new StoredField(PAGE_NUMBER, page.pageNumber()));
       document.add(new TextField(TEXT, page.text(), Field.Store.NO));
       documents.add(document);
+    }
+    for (PageText page : pages) {
+      if (page.vectors() == null) {
+        continue;
+      }
+      for (float[] vector : page.vectors()) {
+        Document chunk = new Document();
+        chunk.add(new StringField(DOCUMENT_ID, documentId, Field.Store.NO));
+        chunk.add(new NumericDocValuesField(PAGE_ID, page.pageId()));
+        chunk.add(new org.apache.lucene.document.KnnFloatVectorField(TEXT_VECTOR, vector,
+            org.apache.lucene.index.VectorSimilarityFunction.DOT_PRODUCT));
+        documents.add(chunk);
+      }
     }
     // One atomic block: a refreshed searcher sees all of the new pages or none.
     writer.updateDocuments(term, documents);
@@ -285,6 +316,39 @@ final class TextIndex implements Closeable {
     }
   }
 
+  /**
+   * The {@code n} pages whose best text chunk is nearest {@code query} (a unit vector), by that
+   * chunk's score: Lucene's dot-product score, (1 + cosine) / 2.
+   */
+  List<Match> nearest(float[] query, int n, Collection<String> documentIds) throws IOException {
+    Query filter = documentIds.isEmpty() ? null
+        : new TermInSetQuery(DOCUMENT_ID, documentIds.stream().map(BytesRef::new).toList());
+    // pages have several chunks: ask for more chunks than pages, then keep each page's best
+    int chunks = Math.min(10_000, n * 4);
+    Query knn = new org.apache.lucene.search.KnnFloatVectorQuery(TEXT_VECTOR, query, chunks, filter);
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      org.apache.lucene.search.TopDocs top = searcher.search(knn, chunks);
+      Map<Long, Float> best = new LinkedHashMap<>();
+      for (ScoreDoc hit : top.scoreDocs) {
+        org.apache.lucene.index.LeafReaderContext leaf = searcher.getIndexReader().leaves()
+            .get(org.apache.lucene.index.ReaderUtil.subIndex(hit.doc, searcher.getIndexReader().leaves()));
+        org.apache.lucene.index.NumericDocValues ids = leaf.reader().getNumericDocValues(PAGE_ID);
+        if (ids == null || !ids.advanceExact(hit.doc - leaf.docBase)) {
+          continue;
+        }
+        best.merge(ids.longValue(), hit.score, Math::max);
+      }
+      return best.entrySet().stream()
+          .sorted(Map.Entry.<Long, Float>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .limit(n)
+          .map(e -> new Match(e.getKey(), e.getValue()))
+          .toList();
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
   /** The passage of {@code text} that best matches, HTML-escaped, or the start of the text. */
   String snippet(Query query, String text) throws IOException {
     Object snippet = highlighter.highlightWithoutSearcher(TEXT, query, text, 1);
@@ -307,9 +371,13 @@ final class TextIndex implements Closeable {
   int pageCount(String documentId) throws IOException {
     IndexSearcher searcher = searchers.acquire();
     try {
-      return documentId == null
-          ? searcher.getIndexReader().numDocs()
-          : searcher.count(new TermQuery(new Term(DOCUMENT_ID, documentId)));
+      // chunk documents (text vectors) are not pages
+      Query pages = new BooleanQuery.Builder()
+          .add(documentId == null ? new org.apache.lucene.search.MatchAllDocsQuery()
+              : new TermQuery(new Term(DOCUMENT_ID, documentId)), BooleanClause.Occur.MUST)
+          .add(new org.apache.lucene.search.FieldExistsQuery(TEXT_VECTOR), BooleanClause.Occur.MUST_NOT)
+          .build();
+      return searcher.count(pages);
     } finally {
       searchers.release(searcher);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,35 @@ class TextVectorsTest {
       assertThat(reopened.textVectors(pageId).orElseThrow()[1]).containsExactly(0, 1, 0);
       reopened.deleteDocument("a");
       assertThat(reopened.textVectors(pageId)).isEmpty();
+    }
+  }
+
+  @Test
+  void theNearestPagesComeFromTheirBestChunk() throws Exception {
+    try (PageIndex index = PageIndex.open(config(directory))) {
+      assertThat(index.searchTextVectors(new float[] {1, 0, 0}, 5, java.util.Set.of())).as("no text model yet").isEmpty();
+      try (DocumentWriter writer = index.write(document("a", "h", 2), null)) {
+        // page 1's second chunk points along x; page 2 along y
+        writer.addPage(new PageRecord(1, "alpha", "pdf", null, null, chunks(0, 0, 1, 1, 0, 0)));
+        writer.addPage(new PageRecord(2, "beta", "pdf", null, null, chunks(0, 1, 0)));
+        writer.commit();
+      }
+      try (DocumentWriter writer = index.write(document("b", "h2", 1), null)) {
+        writer.addPage(new PageRecord(1, "gamma", "pdf", null, null, chunks(0.6f, 0.8f, 0)));
+        writer.commit();
+      }
+      List<TextHit> hits = index.searchTextVectors(new float[] {1, 0, 0}, 3, java.util.Set.of());
+      assertThat(hits).extracting(h -> h.documentId() + "/" + h.pageNumber()).containsExactly("a/1", "b/1", "a/2");
+      assertThat(hits.get(0).score()).isCloseTo(1.0f, org.assertj.core.data.Offset.offset(0.02f));
+      assertThat(index.searchTextVectors(new float[] {1, 0, 0}, 5, java.util.Set.of("b")))
+          .extracting(TextHit::documentId).containsExactly("b");
+      assertThat(index.searchText("alpha", 5, java.util.Set.of())).hasSize(1);
+      assertThat(index.stats().pages()).as("chunk documents are not pages").isEqualTo(3);
+      assertThatThrownBy(() -> index.searchTextVectors(new float[] {1, 0}, 3, java.util.Set.of()))
+          .hasMessageContaining("3");
+      index.deleteDocument("a");
+      assertThat(index.searchTextVectors(new float[] {1, 0, 0}, 3, java.util.Set.of()))
+          .extracting(TextHit::documentId).containsExactly("b");
     }
   }
 
