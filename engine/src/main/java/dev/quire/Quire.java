@@ -54,7 +54,7 @@ public final class Quire implements Closeable {
     this.encoder = encoder;
     this.textEmbedder = textEmbedder;
     this.reader = new DocumentReader(config.reader());
-    this.searcher = new Searcher(index, encoder);
+    this.searcher = new Searcher(index, encoder, textEmbedder);
   }
 
   /** Opens (or creates) the index at {@code directory} with default settings and no model. */

@@ -19,6 +19,43 @@ class TextVectorIndexingTest {
   @TempDir Path dir;
 
   @Test
+  void denseAndHybridFirstStagesFindAParaphraseBm25Misses() throws Exception {
+    Path corpus = Files.createDirectories(dir.resolve("corpus-dense"));
+    QuireTest.writePdf(corpus.resolve("invoice.pdf"), "Balance due on this invoice: 1,240.00 dollars, payable in 30 days.");
+    QuireTest.writePdf(corpus.resolve("handbook.pdf"), "Employees receive twenty five days of vacation each year.");
+    QuireTest.writePdf(corpus.resolve("weather.pdf"), "Tomorrow will be sunny with a light breeze from the west.");
+    try (TextEmbedder embedder = OnnxTextEmbedder.bgeSmall(OnnxTextEmbedder.Options.defaults());
+        Quire quire = Quire.open(QuireConfig.defaults(dir.resolve("index-dense")), null, embedder)) {
+      quire.index(List.of(corpus));
+      dev.quire.retrieval.SearchConfig bm25 = dev.quire.retrieval.SearchConfig.defaults();
+      dev.quire.retrieval.SearchResults lexical = quire.search(
+          new dev.quire.retrieval.SearchRequest("money owed", 3, java.util.Set.of(), bm25));
+      assertThat(lexical.hits()).as("no word in common").isEmpty();
+      for (dev.quire.retrieval.FirstStage stage : List.of(dev.quire.retrieval.FirstStage.DENSE,
+          dev.quire.retrieval.FirstStage.HYBRID)) {
+        dev.quire.retrieval.SearchResults found = quire.search(new dev.quire.retrieval.SearchRequest(
+            "money owed", 3, java.util.Set.of(), bm25.withFirstStage(stage)));
+        assertThat(found.hits()).as(stage.label()).isNotEmpty();
+        assertThat(found.hits().getFirst().sourcePath()).as(stage.label()).endsWith("invoice.pdf");
+        assertThat(found.stats().stages()).extracting(dev.quire.retrieval.SearchStats.Stage::name).contains("dense");
+      }
+      String weather = quire.documents().stream().filter(d -> d.sourcePath().endsWith("weather.pdf"))
+          .findFirst().orElseThrow().documentId();
+      assertThat(quire.search(new dev.quire.retrieval.SearchRequest("money owed", 3, java.util.Set.of(weather),
+          bm25.withFirstStage(dev.quire.retrieval.FirstStage.HYBRID))).hits())
+          .allMatch(h -> h.documentId().equals(weather));
+      dev.quire.retrieval.SearchResults vacation = quire.search(new dev.quire.retrieval.SearchRequest(
+          "how many days off do staff get", 1, java.util.Set.of(), bm25.withFirstStage(dev.quire.retrieval.FirstStage.HYBRID)));
+      assertThat(vacation.hits().getFirst().sourcePath()).endsWith("handbook.pdf");
+    }
+    try (Quire withoutEmbedder = Quire.open(QuireConfig.defaults(dir.resolve("index-dense")), null)) {
+      assertThatThrownBy(() -> withoutEmbedder.search(new dev.quire.retrieval.SearchRequest("money owed", 3,
+          java.util.Set.of(), dev.quire.retrieval.SearchConfig.defaults().withFirstStage(dev.quire.retrieval.FirstStage.DENSE))))
+          .hasMessageContaining("no text embedding model was given");
+    }
+  }
+
+  @Test
   void pagesGainTheirTextChunksVectorsAndAnotherTextModelIsRefused() throws Exception {
     Path corpus = Files.createDirectories(dir.resolve("corpus"));
     String longPage = String.join(" ", java.util.Collections.nCopies(50,

@@ -25,7 +25,7 @@ public record SearchConfig(
     if (depth < 1) {
       throw new IllegalArgumentException("first-stage depth must be positive, got " + depth);
     }
-    if (scorers.isEmpty() && firstStage != FirstStage.BM25) {
+    if (scorers.isEmpty() && firstStage.needsPageVectors()) {
       throw new IllegalArgumentException(
           "first stage '" + firstStage.label() + "' ranks by embeddings: it needs a scorer");
     }

@@ -22,8 +22,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The two-stage search: first-stage candidates (BM25, every page, or both fused), then the
- * rescoring chain over the stored page codes. Thread-safe; each thread scores with its own
+ * The two-stage search: first-stage candidates (BM25, the text embedding's nearest pages, both
+ * fused, every page, or BM25 fused with every page), then the rescoring chain over the stored
+ * page codes. Thread-safe; each thread scores with its own
  * {@link MaxSimScorer}.
  */
 public final class Searcher {
@@ -32,6 +33,7 @@ public final class Searcher {
 
   private final PageIndex index;
   private final MultiVectorEncoder encoder;
+  private final dev.quire.textembedding.TextEmbedder textEmbedder;
   private final ThreadLocal<MaxSimScorer> scorers =
       ThreadLocal.withInitial(() -> new MaxSimScorer(PageCodec.MAX_DIM));
 
@@ -39,8 +41,28 @@ public final class Searcher {
    * @param encoder embeds queries for rescoring; null searches with BM25 alone
    */
   public Searcher(PageIndex index, MultiVectorEncoder encoder) {
+    this(index, encoder, null);
+  }
+
+  /**
+   * @param textEmbedder embeds queries for the dense and hybrid first stages; null for none
+   */
+  public Searcher(PageIndex index, MultiVectorEncoder encoder,
+      dev.quire.textembedding.TextEmbedder textEmbedder) {
     this.index = index;
     this.encoder = encoder;
+    this.textEmbedder = textEmbedder;
+  }
+
+  /** Null when the dense and hybrid first stages can run; otherwise why not. */
+  public String whyNoTextVectors() {
+    if (index.textModel().isEmpty()) {
+      return "the index holds no text vectors (it was built without a text embedding model)";
+    }
+    if (textEmbedder == null) {
+      return "no text embedding model was given to embed the query";
+    }
+    return null;
   }
 
   public SearchResults search(SearchRequest request) throws IOException {
@@ -59,18 +81,25 @@ public final class Searcher {
     List<String> notes = new ArrayList<>();
 
     String whyNoVectors = whyNoVectors();
-    if (whyNoVectors != null && config.firstStage() != FirstStage.BM25) {
+    if (whyNoVectors != null && config.firstStage().needsPageVectors()) {
       throw new IllegalStateException(
           "first stage '" + config.firstStage().label() + "' ranks pages by their embeddings, but "
               + whyNoVectors);
+    }
+    String whyNoText = whyNoTextVectors();
+    if (whyNoText != null && config.firstStage().needsTextVectors()) {
+      throw new IllegalStateException(
+          "first stage '" + config.firstStage().label() + "' ranks pages by their text vectors, but "
+              + whyNoText);
     }
 
     List<Ranked> ranking;
     if (whyNoVectors != null || config.scorers().isEmpty()) {
       if (whyNoVectors != null) {
-        notes.add("BM25 only: " + whyNoVectors);
+        notes.add((config.firstStage() == FirstStage.BM25 ? "BM25 only: " : "no MaxSim rescoring: ")
+            + whyNoVectors);
       }
-      ranking = textRanking(bm25(request, request.k(), stages));
+      ranking = textStage(request, request.k(), stages);
     } else {
       ranking = rankWithVectors(request, queryEmbedding, stages, notes);
     }
@@ -109,22 +138,22 @@ public final class Searcher {
 
     try (VectorReader vectors = index.vectors()) {
       return switch (config.firstStage()) {
-        case BM25 -> {
-          List<TextHit> hits = bm25(request, config.depth(), stages);
+        case BM25, DENSE, HYBRID -> {
+          List<Ranked> hits = textStage(request, config.depth(), stages);
           List<Long> withVectors = new ArrayList<>();
           List<Ranked> textOnly = new ArrayList<>();
-          for (TextHit hit : hits) {
+          for (Ranked hit : hits) {
             if (vectors.hasVectors(hit.pageId())) {
               withVectors.add(hit.pageId());
             } else {
-              textOnly.add(new Ranked(hit.pageId(), hit.score()));
+              textOnly.add(hit);
             }
           }
           List<Ranked> ranked = rescore(config, query, vectors, toArray(withVectors), stages);
           if (!textOnly.isEmpty()) {
             notes.add(
-                textOnly.size()
-                    + " BM25 candidates have no embedding; they follow the rescored pages");
+                textOnly.size() + " " + config.firstStage().label()
+                    + " candidates have no embedding; they follow the rescored pages");
             ranked.addAll(textOnly);
           }
           yield ranked;
@@ -145,6 +174,39 @@ public final class Searcher {
         }
       };
     }
+  }
+
+  /** The candidates of a text first stage: BM25, dense (text vectors), or the two fused. */
+  private List<Ranked> textStage(SearchRequest request, int n, List<SearchStats.Stage> stages)
+      throws IOException {
+    FirstStage stage = request.config().firstStage();
+    if (stage == FirstStage.DENSE) {
+      return textRanking(dense(request, n, stages));
+    }
+    if (stage == FirstStage.HYBRID) {
+      List<TextHit> text = bm25(request, n, stages);
+      List<TextHit> dense = dense(request, n, stages);
+      long t = System.nanoTime();
+      List<Ranked> fused = ReciprocalRankFusion.fuse(textRanking(text), textRanking(dense),
+          request.config().rrfK());
+      if (fused.size() > n) {
+        fused = fused.subList(0, n);
+      }
+      stages.add(new SearchStats.Stage("fusion", text.size() + dense.size(), fused.size(), millisSince(t)));
+      return fused;
+    }
+    return textRanking(bm25(request, n, stages));
+  }
+
+  private List<TextHit> dense(SearchRequest request, int n, List<SearchStats.Stage> stages)
+      throws IOException {
+    long t = System.nanoTime();
+    float[] query = textEmbedder.embed(request.query());
+    stages.add(new SearchStats.Stage("encode-query-text", 1, 1, millisSince(t)));
+    t = System.nanoTime();
+    List<TextHit> hits = index.searchTextVectors(query, n, request.documentIds());
+    stages.add(new SearchStats.Stage("dense", -1, hits.size(), millisSince(t)));
+    return hits;
   }
 
   private List<TextHit> bm25(SearchRequest request, int n, List<SearchStats.Stage> stages)

@@ -75,8 +75,13 @@ final class SearchController {
               List.of("the filters match no document")));
       return;
     }
-    if (config.firstStage() != FirstStage.BM25 && context.collections().encoder().isEmpty()) {
+    if (config.firstStage().needsPageVectors() && context.collections().encoder().isEmpty()) {
       throw ApiException.modelNotLoaded("first stage '" + config.firstStage().label() + "'");
+    }
+    if (config.firstStage().needsTextVectors()) {
+      // the server loads no text embedding model yet (issue 28, milestone 3)
+      throw new ApiException(503, "TEXT_MODEL_NOT_LOADED", "first stage '" + config.firstStage().label()
+          + "' needs a text embedding model, which this server does not load yet; use bm25, exhaustive or fusion");
     }
     SearchRequest request =
         new SearchRequest(query, k, documents == null ? Set.of() : documents, config);
