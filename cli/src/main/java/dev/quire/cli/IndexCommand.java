@@ -29,6 +29,8 @@ final class IndexCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
+  @Mixin TextModelOption text;
+
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders to index.")
   List<Path> paths;
 
@@ -71,7 +73,8 @@ final class IndexCommand implements Callable<Integer> {
             !noOcr && defaults.ocr());
     PrintWriter out = spec.commandLine().getOut();
     try (ColQwen3Encoder encoder = model.open();
-        Quire quire = Quire.open(config.withReader(reader), encoder);
+        dev.quire.textembedding.TextEmbedder textEmbedder = text.open();
+        Quire quire = Quire.open(config.withReader(reader), encoder, textEmbedder);
         IndexProgress progress = new IndexProgress(quiet)) {
       IndexReport report = quire.index(paths, progress);
       progress.close();

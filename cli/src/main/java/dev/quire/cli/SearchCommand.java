@@ -27,6 +27,8 @@ final class SearchCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
+  @Mixin TextModelOption text;
+
   @Parameters(arity = "1..*", paramLabel = "QUERY", description = "The query (words are joined).")
   List<String> words;
 
@@ -35,7 +37,7 @@ final class SearchCommand implements Callable<Integer> {
 
   @Option(
       names = "--first-stage",
-      paramLabel = "bm25|exhaustive|fusion",
+      paramLabel = "bm25|dense|hybrid|exhaustive|fusion",
       defaultValue = "bm25",
       description = "Candidate generation (default: ${DEFAULT-VALUE}).")
   String firstStage;
@@ -82,7 +84,8 @@ final class SearchCommand implements Callable<Integer> {
     Reports.requireExistingIndex(location.directory);
     PrintWriter out = spec.commandLine().getOut();
     try (ColQwen3Encoder encoder = model.open();
-        Quire quire = Quire.open(config, encoder)) {
+        dev.quire.textembedding.TextEmbedder textEmbedder = text.open();
+        Quire quire = Quire.open(config, encoder, textEmbedder)) {
       String query = String.join(" ", words);
       SearchResults results =
           quire.search(new SearchRequest(query, k, new HashSet<>(documents), search));

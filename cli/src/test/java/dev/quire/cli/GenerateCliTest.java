@@ -305,6 +305,42 @@ class GenerateCliTest {
   }
 
   @Test
+  void indexAndSearchWithTheShippedTextModelFindAParaphrase(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path corpus = java.nio.file.Files.createDirectories(dir.resolve("corpus"));
+    for (String[] doc : new String[][] {{"invoice.pdf", "Balance due on this invoice: 1,240.00 dollars."},
+        {"weather.pdf", "Tomorrow will be sunny with a light breeze."}}) {
+      try (org.apache.pdfbox.pdmodel.PDDocument pdf = new org.apache.pdfbox.pdmodel.PDDocument()) {
+        org.apache.pdfbox.pdmodel.PDPage page = new org.apache.pdfbox.pdmodel.PDPage();
+        pdf.addPage(page);
+        try (var content = new org.apache.pdfbox.pdmodel.PDPageContentStream(pdf, page)) {
+          content.beginText();
+          content.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
+              org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 14);
+          content.newLineAtOffset(72, 700);
+          content.showText(doc[1]);
+          content.endText();
+        }
+        pdf.save(corpus.resolve(doc[0]).toFile());
+      }
+    }
+    Path index = dir.resolve("index");
+    Result indexed = quire("index", "--quiet", "--no-ocr", "--text-model", "bge-small", "--index", index.toString(),
+        corpus.toString());
+    assertThat(indexed.exitCode()).as(indexed.err()).isZero();
+    Result hybrid = quire("search", "--index", index.toString(), "--text-model", "bge-small", "--first-stage",
+        "hybrid", "--json", "-k", "1", "money", "owed");
+    assertThat(hybrid.exitCode()).as(hybrid.err()).isZero();
+    assertThat(JSON.readTree(hybrid.out()).at("/hits/0/source_path").asText(
+        JSON.readTree(hybrid.out()).at("/hits/0/sourcePath").asText())).endsWith("invoice.pdf");
+    Result without = quire("search", "--index", index.toString(), "--first-stage", "dense", "money", "owed");
+    assertThat(without.exitCode()).isNotZero();
+    assertThat(without.err()).contains("no text embedding model was given");
+    Result bad = quire("search", "--index", index.toString(), "--text-model", "bert", "x");
+    assertThat(bad.exitCode()).isNotZero();
+    assertThat(bad.err()).contains("--text-model is bge-small or none");
+  }
+
+  @Test
   void badInputIsAOneLineError() {
     Result noModel = quire("generate", "hello");
     assertThat(noModel.exitCode()).isEqualTo(2);
