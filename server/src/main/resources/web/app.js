@@ -191,7 +191,7 @@ async function search(event) {
   try {
     const result = await api("/v1/search", {
       method: "POST",
-      json: { query, k: 24, collection: state.collection, first_stage: $("first-stage").value },
+      json: { query, k: 24, collection: state.collection, ...($("first-stage").value ? { first_stage: $("first-stage").value } : {}) },
     });
     renderResults(result);
   } catch (error) {

@@ -185,6 +185,16 @@ public final class Quire implements Closeable {
     return index.model();
   }
 
+  /** The text embedding model whose vectors the index holds, if any. */
+  public Optional<ModelStamp> textModel() {
+    return index.textModel();
+  }
+
+  /** Whether the dense and hybrid first stages can run: text vectors and a model for the query. */
+  public boolean hasDenseStage() {
+    return textEmbedder != null && index.textModel().isPresent();
+  }
+
   public IndexStats info() throws IOException {
     return index.stats();
   }

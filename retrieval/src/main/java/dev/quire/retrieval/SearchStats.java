@@ -26,7 +26,7 @@ public record SearchStats(List<Stage> stages, List<String> notes, double totalMi
   public String pipeline() {
     StringBuilder out = new StringBuilder();
     for (Stage s : stages) {
-      if (s.name().equals("encode-query")) {
+      if (s.name().startsWith("encode-query")) {
         continue;
       }
       if (!out.isEmpty()) {

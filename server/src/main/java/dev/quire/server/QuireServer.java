@@ -94,7 +94,13 @@ public final class QuireServer implements Closeable {
       opened.add(metrics);
       AuditLog audit = new AuditLog(data.resolve("audit.jsonl"), json, clock);
       opened.add(audit);
-      Collections collections = Collections.open(data, config.limits(), encoder);
+      dev.quire.textembedding.TextEmbedder textEmbedder = config.textModel().equals("bge-small")
+          ? dev.quire.textembedding.OnnxTextEmbedder.bgeSmall(dev.quire.textembedding.OnnxTextEmbedder.Options.defaults())
+          : null;
+      if (textEmbedder != null) {
+        opened.add(textEmbedder);
+      }
+      Collections collections = Collections.open(data, config.limits(), encoder, textEmbedder);
       opened.add(collections);
       DocumentReader reader = new DocumentReader(collections.readerConfig().withOcr(false));
       opened.add(reader);

@@ -38,7 +38,8 @@ public record ServerConfig(
     Sample sample,
     List<BackendSpec> generationBackends,
     Map<String, String> taskBackends,
-    Tasks tasks) {
+    Tasks tasks,
+    String textModel) {
 
   /** Collection names: safe as folder names and in URLs. */
   public static final Pattern COLLECTION_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
@@ -52,6 +53,9 @@ public record ServerConfig(
     Objects.requireNonNull(webhooks, "webhooks");
     Objects.requireNonNull(sample, "sample");
     Objects.requireNonNull(tasks, "tasks");
+    if (!textModel.equals("bge-small") && !textModel.equals("none")) {
+      throw new IllegalArgumentException("textModel is bge-small or none, not '" + textModel + "'");
+    }
     apiKeys = List.copyOf(apiKeys);
     generationBackends = List.copyOf(generationBackends);
     taskBackends = Map.copyOf(taskBackends);

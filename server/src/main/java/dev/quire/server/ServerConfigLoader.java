@@ -54,6 +54,7 @@ public final class ServerConfigLoader {
     DEFAULTS.put("http.shutdownTimeout", "30s");
     DEFAULTS.put("dataDirectory", "quire-data");
     DEFAULTS.put("model", "");
+    DEFAULTS.put("textModel", "bge-small");
     DEFAULTS.put("rateLimit.requests", "600");
     DEFAULTS.put("rateLimit.window", "60s");
     DEFAULTS.put("limits.maxUploadBytes", "20MB");
@@ -319,7 +320,8 @@ public final class ServerConfigLoader {
               integer("sample.seed", Long.MIN_VALUE, Long.MAX_VALUE)),
           backends(),
           taskBackends(),
-          new ServerConfig.Tasks(labels(), integer("generation.quota.pagesPerDay", 0, Long.MAX_VALUE)));
+          new ServerConfig.Tasks(labels(), integer("generation.quota.pagesPerDay", 0, Long.MAX_VALUE)),
+          string("textModel").strip().toLowerCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage() + sourceHint(e.getMessage()), e);
     }

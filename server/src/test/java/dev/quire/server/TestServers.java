@@ -33,6 +33,8 @@ final class TestServers {
     flags.put("http.port", "0");
     flags.put("dataDirectory", data.toString());
     flags.put("sample.enabled", "false");
+    // most tests search BM25 as before; DenseSearchApiTest loads the shipped text model
+    flags.put("textModel", "none");
     flags.put("http.shutdownTimeout", "20s");
     flags.putAll(settings);
     Map<String, String> env = new HashMap<>();

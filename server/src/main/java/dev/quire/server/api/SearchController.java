@@ -65,6 +65,10 @@ final class SearchController {
       throw ApiException.invalid("k must be in 1.." + maxK + ", got " + k);
     }
     SearchConfig config = config(body);
+    if (body.firstStage() == null && collection.quire().hasDenseStage()) {
+      // where the collection has text vectors, BM25 fused with the dense stage is the default
+      config = config.withFirstStage(FirstStage.HYBRID);
+    }
     Set<String> documents = documentFilter(collection, body.filters());
     Principal caller = AccessControl.principal(ctx);
     if (documents != null && documents.isEmpty()) {
@@ -78,10 +82,11 @@ final class SearchController {
     if (config.firstStage().needsPageVectors() && context.collections().encoder().isEmpty()) {
       throw ApiException.modelNotLoaded("first stage '" + config.firstStage().label() + "'");
     }
-    if (config.firstStage().needsTextVectors()) {
-      // the server loads no text embedding model yet (issue 28, milestone 3)
+    if (config.firstStage().needsTextVectors() && !collection.quire().hasDenseStage()) {
       throw new ApiException(503, "TEXT_MODEL_NOT_LOADED", "first stage '" + config.firstStage().label()
-          + "' needs a text embedding model, which this server does not load yet; use bm25, exhaustive or fusion");
+          + "' needs text vectors: " + (context.collections().textEmbedder().isEmpty()
+          ? "this server loads no text embedding model (textModel: none)"
+          : "collection " + collection.name() + " has none (its documents were indexed without a text model)"));
     }
     SearchRequest request =
         new SearchRequest(query, k, documents == null ? Set.of() : documents, config);

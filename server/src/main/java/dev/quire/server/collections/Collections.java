@@ -29,23 +29,32 @@ public final class Collections implements Closeable {
   private final Path root;
   private final ServerConfig.Limits limits;
   private final MultiVectorEncoder encoder;
+  private final dev.quire.textembedding.TextEmbedder textEmbedder;
   private final Map<String, Collection> open = new TreeMap<>();
   /** Threads reading each collection's binary codes into memory after it opens. */
   private final List<Thread> warmers = new ArrayList<>();
   private volatile boolean closing;
 
-  private Collections(Path root, ServerConfig.Limits limits, MultiVectorEncoder encoder) {
+  private Collections(Path root, ServerConfig.Limits limits, MultiVectorEncoder encoder,
+      dev.quire.textembedding.TextEmbedder textEmbedder) {
     this.root = root;
     this.limits = limits;
     this.encoder = encoder;
+    this.textEmbedder = textEmbedder;
   }
 
   /** Opens every collection under {@code dataDirectory}. */
   public static Collections open(
       Path dataDirectory, ServerConfig.Limits limits, MultiVectorEncoder encoder) throws IOException {
+    return open(dataDirectory, limits, encoder, null);
+  }
+
+  /** As {@link #open(Path, ServerConfig.Limits, MultiVectorEncoder)}, embedding page text too. */
+  public static Collections open(Path dataDirectory, ServerConfig.Limits limits,
+      MultiVectorEncoder encoder, dev.quire.textembedding.TextEmbedder textEmbedder) throws IOException {
     Path root = dataDirectory.resolve("collections");
     Files.createDirectories(root);
-    Collections collections = new Collections(root, limits, encoder);
+    Collections collections = new Collections(root, limits, encoder, textEmbedder);
     try (DirectoryStream<Path> folders = Files.newDirectoryStream(root, Files::isDirectory)) {
       for (Path folder : folders) {
         String name = folder.getFileName().toString();
@@ -88,6 +97,11 @@ public final class Collections implements Closeable {
     return Optional.ofNullable(encoder);
   }
 
+  /** The text embedding model of the dense and hybrid first stages, if the server loads one. */
+  public Optional<dev.quire.textembedding.TextEmbedder> textEmbedder() {
+    return Optional.ofNullable(textEmbedder);
+  }
+
   /** How documents are read: the server's pixel and page limits, ids from the file's path. */
   public ReaderConfig readerConfig() {
     ReaderConfig defaults = ReaderConfig.defaults();
@@ -111,7 +125,7 @@ public final class Collections implements Closeable {
         QuireConfig.defaults(indexDirectory)
             .withIndex(IndexConfig.defaults(indexDirectory).withLanguage(null))
             .withReader(readerConfig());
-    Collection collection = new Collection(name, directory, Quire.open(config, encoder));
+    Collection collection = new Collection(name, directory, Quire.open(config, encoder, textEmbedder));
     open.put(name, collection);
     warm(collection);
     return collection;
