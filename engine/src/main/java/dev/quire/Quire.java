@@ -199,6 +199,37 @@ public final class Quire implements Closeable {
     return index.stats();
   }
 
+  /**
+   * Gives the pages that have text but no text vectors theirs, a document at a time (each in one
+   * transaction): an index built without a text model gains the dense stage. Resumable: a rerun
+   * after an interruption embeds only what is still missing, and no page gets two sets.
+   *
+   * @param progress told each document as it is done, with how many of them there are
+   * @return how many pages gained vectors
+   */
+  public int reembedText(java.util.function.BiConsumer<Integer, Integer> progress) throws IOException {
+    if (textEmbedder == null) {
+      throw new IllegalStateException("re-embedding page text needs a text embedding model");
+    }
+    ModelStamp stamp = IndexingJob.textStamp(textEmbedder.info());
+    List<DocumentRecord> all = index.documents();
+    int pages = 0;
+    for (int d = 0; d < all.size(); d++) {
+      String id = all.get(d).documentId();
+      java.util.Map<Long, String> missing = index.pagesWithoutTextVectors(id);
+      java.util.Map<Long, dev.quire.index.TextVectors> vectors = new java.util.LinkedHashMap<>();
+      for (java.util.Map.Entry<Long, String> page : missing.entrySet()) {
+        List<String> chunks = dev.quire.textembedding.TextChunker.chunks(page.getValue());
+        if (!chunks.isEmpty()) {
+          vectors.put(page.getKey(), new dev.quire.index.TextVectors(stamp, textEmbedder.embed(chunks)));
+        }
+      }
+      pages += index.addTextVectors(id, vectors);
+      progress.accept(d + 1, all.size());
+    }
+    return pages;
+  }
+
   /** A page's text vectors (one per chunk of its text); empty when it has none. */
   public Optional<float[][]> pageTextVectors(String documentId, int pageNumber) {
     return index.page(documentId, pageNumber).flatMap(p -> index.textVectors(p.pageId()));

@@ -56,6 +56,44 @@ class TextVectorIndexingTest {
   }
 
   @Test
+  void anIndexBuiltWithoutATextModelGainsVectorsOncePerPageAndResumes() throws Exception {
+    Path corpus = Files.createDirectories(dir.resolve("corpus-later"));
+    QuireTest.writePdf(corpus.resolve("a.pdf"), "Balance due on this invoice.", "");
+    QuireTest.writePdf(corpus.resolve("b.pdf"), "Sunny weather tomorrow.");
+    QuireTest.writePdf(corpus.resolve("c.pdf"), "The vacation policy.");
+    Path index = dir.resolve("index-later");
+    try (Quire plain = Quire.open(QuireConfig.defaults(index), null)) {
+      plain.index(List.of(corpus));
+      assertThat(plain.textModel()).isEmpty();
+    }
+    try (TextEmbedder embedder = OnnxTextEmbedder.bgeSmall(OnnxTextEmbedder.Options.defaults())) {
+      // a run that stops after its first document, as a kill would
+      class Stop extends RuntimeException {}
+      try (Quire first = Quire.open(QuireConfig.defaults(index), null, embedder)) {
+        assertThatThrownBy(() -> first.reembedText((done, total) -> {
+          if (done == 1) {
+            throw new Stop();
+          }
+        })).isInstanceOf(Stop.class);
+      }
+      try (Quire rerun = Quire.open(QuireConfig.defaults(index), null, embedder)) {
+        int pages = rerun.reembedText((done, total) -> {});
+        assertThat(pages).as("the two documents the first run did not reach").isEqualTo(2);
+        assertThat(rerun.reembedText((done, total) -> {})).isZero();
+        for (var document : rerun.documents()) {
+          assertThat(rerun.pageTextVectors(document.documentId(), 1).orElseThrow()).hasNumberOfRows(1);
+        }
+        String a = rerun.documents().stream().filter(d -> d.sourcePath().endsWith("a.pdf")).findFirst()
+            .orElseThrow().documentId();
+        assertThat(rerun.pageTextVectors(a, 2)).as("a page without text has none").isEmpty();
+        assertThat(rerun.search(new dev.quire.retrieval.SearchRequest("money owed", 1, java.util.Set.of(),
+            dev.quire.retrieval.SearchConfig.defaults().withFirstStage(dev.quire.retrieval.FirstStage.DENSE)))
+            .hits().getFirst().sourcePath()).endsWith("a.pdf");
+      }
+    }
+  }
+
+  @Test
   void pagesGainTheirTextChunksVectorsAndAnotherTextModelIsRefused() throws Exception {
     Path corpus = Files.createDirectories(dir.resolve("corpus"));
     String longPage = String.join(" ", java.util.Collections.nCopies(50,

@@ -31,8 +31,13 @@ final class IndexCommand implements Callable<Integer> {
 
   @Mixin TextModelOption text;
 
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders to index.")
-  List<Path> paths;
+  @Parameters(arity = "0..*", paramLabel = "PATH", description = "Files or folders to index.")
+  List<Path> paths = new java.util.ArrayList<>();
+
+  @Option(names = "--reembed-text",
+      description = "Give the indexed pages that lack them text vectors (with --text-model): an index"
+          + " built without a text model gains the dense and hybrid first stages. Resumable.")
+  boolean reembedText;
 
   @Option(
       names = "--id-from",
@@ -59,8 +64,41 @@ final class IndexCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  private int reembed() throws Exception {
+    Reports.requireExistingIndex(location.directory);
+    PrintWriter out = spec.commandLine().getOut();
+    try (dev.quire.textembedding.TextEmbedder textEmbedder = text.open()) {
+      if (textEmbedder == null) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--reembed-text needs --text-model bge-small");
+      }
+      try (Quire quire = Quire.open(location.config(), null, textEmbedder);
+          me.tongfei.progressbar.ProgressBar bar = quiet ? null : new me.tongfei.progressbar.ProgressBarBuilder()
+              .setTaskName("Embedding text").setInitialMax(quire.documents().size()).setUnit(" docs", 1)
+              .setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII).build()) {
+        int pages = quire.reembedText((done, total) -> {
+          if (bar != null) {
+            bar.stepTo(done);
+          }
+        });
+        if (bar != null) {
+          bar.close();
+        }
+        out.println("Embedded the text of " + pages + " pages that had none (" + textEmbedder.info().name() + ")");
+        return 0;
+      }
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
+    if (reembedText) {
+      return reembed();
+    }
+    if (paths.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "quire index needs files or folders to index (or --reembed-text)");
+    }
     QuireConfig config = location.config();
     ReaderConfig defaults = config.reader();
     ReaderConfig reader =

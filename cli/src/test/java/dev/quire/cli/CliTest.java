@@ -113,7 +113,7 @@ class CliTest {
 
     Result usage = quire("index");
     assertThat(usage.exitCode()).isEqualTo(2);
-    assertThat(usage.err()).contains("Missing required parameter");
+    assertThat(usage.err()).contains("quire index needs files or folders to index");
   }
 
   @Test

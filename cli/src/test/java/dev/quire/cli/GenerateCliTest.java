@@ -338,6 +338,17 @@ class GenerateCliTest {
     Result bad = quire("search", "--index", index.toString(), "--text-model", "bert", "x");
     assertThat(bad.exitCode()).isNotZero();
     assertThat(bad.err()).contains("--text-model is bge-small or none");
+
+    Path later = dir.resolve("index-later");
+    assertThat(quire("index", "--quiet", "--no-ocr", "--index", later.toString(), corpus.toString()).exitCode()).isZero();
+    Result reembedded = quire("index", "--quiet", "--reembed-text", "--text-model", "bge-small", "--index", later.toString());
+    assertThat(reembedded.exitCode()).as(reembedded.err()).isZero();
+    assertThat(reembedded.out()).contains("Embedded the text of 2 pages");
+    Result again = quire("index", "--quiet", "--reembed-text", "--text-model", "bge-small", "--index", later.toString());
+    assertThat(again.out()).contains("Embedded the text of 0 pages");
+    Result needsModel = quire("index", "--reembed-text", "--index", later.toString());
+    assertThat(needsModel.exitCode()).isEqualTo(2);
+    assertThat(needsModel.err()).contains("--text-model bge-small");
   }
 
   @Test

@@ -316,6 +316,69 @@ public final class PageIndex implements Closeable {
     }
   }
 
+  /**
+   * Gives a committed document's pages text vectors they lack ({@code vectors} by page id; pages
+   * that already have some keep theirs), in one transaction with a change-log entry, so the text
+   * index follows and a crash keeps all of them or none. For re-embedding an existing index.
+   *
+   * @return how many pages gained vectors
+   */
+  public int addTextVectors(String documentId, Map<Long, TextVectors> vectors) throws IOException {
+    if (vectors.isEmpty()) {
+      return 0;
+    }
+    Lock lock = enter();
+    try {
+      for (TextVectors v : vectors.values()) {
+        stampTextModel(v.model());
+      }
+      int added = store.write(tx -> {
+        PageStore.DocumentEntry entry = tx.document(documentId);
+        if (entry == null) {
+          return 0;
+        }
+        java.util.Set<Long> pages = new java.util.HashSet<>();
+        for (long pageId : entry.pageIds()) {
+          pages.add(pageId);
+        }
+        int n = 0;
+        for (Map.Entry<Long, TextVectors> v : vectors.entrySet()) {
+          if (pages.contains(v.getKey()) && tx.textVectors(v.getKey()) == null) {
+            tx.putTextVectors(v.getKey(), v.getValue());
+            n++;
+          }
+        }
+        if (n > 0) {
+          tx.appendChange(documentId);
+        }
+        return n;
+      });
+      if (added > 0) {
+        updateText(documentId);
+      }
+      return added;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The committed pages of {@code documentId} that have text but no text vectors: id to text. */
+  public Map<Long, String> pagesWithoutTextVectors(String documentId) throws IOException {
+    return store.read(tx -> {
+      Map<Long, String> out = new java.util.LinkedHashMap<>();
+      PageStore.DocumentEntry entry = tx.document(documentId);
+      if (entry != null) {
+        for (long pageId : entry.pageIds()) {
+          String pageText = tx.text(pageId);
+          if (pageText != null && !pageText.isBlank() && tx.textVectors(pageId) == null) {
+            out.put(pageId, pageText);
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   // ---------------------------------------------------------------- writing
 
   /**

@@ -493,6 +493,10 @@ final class PageStore implements Closeable {
       }
     }
 
+    void putTextVectors(long pageId, TextVectors chunks) {
+      put(textVectors, longKey(pageId), chunks.encode());
+    }
+
     float[][] textVectors(long pageId) {
       byte[] value = get(textVectors, longKey(pageId));
       return value == null ? null : TextVectors.decode(value);
