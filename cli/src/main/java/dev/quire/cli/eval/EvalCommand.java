@@ -63,6 +63,11 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--lora", paramLabel = "DIR", description = "LoRA adapter folder for --model.")
   Path lora;
 
+  @Option(names = "--text-model", paramLabel = "bge-small|none", defaultValue = "none",
+      description = "Text embedding model for the dense, bm25-dense and bm25-dense-maxsim variants:"
+          + " bge-small (shipped) or none (default: ${DEFAULT-VALUE}).")
+  String textModel;
+
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "quire-eval",
       description = "Reports, plots, run files and the journal that lets a run resume (default: ${DEFAULT-VALUE}).")
   Path out;
@@ -175,12 +180,18 @@ public final class EvalCommand implements Callable<Integer> {
         variants, MetricsConfig.DEFAULT);
 
     List<Benchmark> benchmarks = new ArrayList<>();
+    if (!textModel.equals("none") && !textModel.equals("bge-small")) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--text-model is bge-small or none, not " + textModel);
+    }
     try (EvalProgress progress = new EvalProgress(quiet, stderr);
-        MultiVectorEncoder encoder = model == null ? null : loader.load(model, lora)) {
+        MultiVectorEncoder encoder = model == null ? null : loader.load(model, lora);
+        dev.quire.textembedding.TextEmbedder textEmbedder = textModel.equals("bge-small")
+            ? dev.quire.textembedding.OnnxTextEmbedder.bgeSmall(dev.quire.textembedding.OnnxTextEmbedder.Options.defaults())
+            : null) {
       ModelInfo modelInfo = encoder == null ? null
           : new ModelInfo(model, Optional.ofNullable(lora), encoder.info());
       // Unknown variant names fail here, before any indexing.
-      BenchmarkRunner runner = new BenchmarkRunner(settings, encoder, modelInfo, progress);
+      BenchmarkRunner runner = new BenchmarkRunner(settings, encoder, modelInfo, textEmbedder, progress);
       for (String builtin : builtins) {
         progress.message("Preparing the built-in " + builtin + " corpus under " + cacheDirectory.resolve("corpora"));
         benchmarks.add(SyntheticBenchmark.prepare(cacheDirectory.resolve("corpora"), documents, seed, ocr));

@@ -62,6 +62,16 @@ public final class BenchmarkRunner {
    * @throws IllegalArgumentException if {@link EvalSettings#variants()} names a variant this run does not have
    */
   public BenchmarkRunner(EvalSettings settings, MultiVectorEncoder encoder, ModelInfo model, EvalListener listener) {
+    this(settings, encoder, model, null, listener);
+  }
+
+  /**
+   * As above, with a text embedding model for the dense variants (null for none): pages gain text
+   * vectors as they are indexed, and a cached index built without them gains them first.
+   */
+  public BenchmarkRunner(EvalSettings settings, MultiVectorEncoder encoder, ModelInfo model,
+      dev.quire.textembedding.TextEmbedder textEmbedder, EvalListener listener) {
+    this.textEmbedder = textEmbedder;
     if ((encoder == null) != (model == null)) {
       throw new IllegalArgumentException("an encoder needs its model info and the other way round");
     }
@@ -70,12 +80,14 @@ public final class BenchmarkRunner {
     this.model = Optional.ofNullable(model);
     this.listener = listener;
     this.metrics = new Metrics(settings.metrics());
-    this.variants = variants(settings, encoder != null);
+    this.variants = variants(settings, encoder != null, textEmbedder != null);
   }
 
+  private final dev.quire.textembedding.TextEmbedder textEmbedder;
+
   /** The variants a run compares: the ablations, filtered by {@link EvalSettings#variants()}. */
-  private static List<Variant> variants(EvalSettings settings, boolean model) {
-    List<Variant> all = Variant.ablations(settings.k(), settings.depth(), settings.ratios(), model);
+  private static List<Variant> variants(EvalSettings settings, boolean model, boolean text) {
+    List<Variant> all = Variant.ablations(settings.k(), settings.depth(), settings.ratios(), model, text);
     if (settings.variants().isEmpty()) {
       return all;
     }
@@ -83,7 +95,7 @@ public final class BenchmarkRunner {
     for (String wanted : settings.variants()) {
       if (!known.contains(wanted)) {
         throw new IllegalArgumentException("unknown variant \"" + wanted + "\"; this run has " + known
-            + (model ? "" : " (the others need --model)"));
+            + (model ? "" : " (the others need --model)") + (text ? "" : " (dense ones need --text-model)"));
       }
     }
     return all.stream().filter(v -> settings.variants().contains(v.name())).toList();
@@ -114,8 +126,14 @@ public final class BenchmarkRunner {
     QuireConfig config = QuireConfig.defaults(indexDirectory).withReader(benchmark.readerConfig());
 
     // One opening of the index for indexing and every variant: BM25 alone is the empty scorer chain.
-    try (Quire quire = Quire.open(config, encoder)) {
+    try (Quire quire = Quire.open(config, encoder, textEmbedder)) {
       DatasetResult.IndexSummary index = index(benchmark, quire, notes);
+      if (textEmbedder != null) {
+        int embedded = quire.reembedText((done, total) -> {});
+        if (embedded > 0) {
+          notes.add("embedded the text of " + embedded + " pages of the cached index with " + textEmbedder.info().name());
+        }
+      }
       return evaluate(benchmark, quire, key, index, notes);
     }
   }

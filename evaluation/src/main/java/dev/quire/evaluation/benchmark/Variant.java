@@ -58,11 +58,30 @@ public record Variant(String name, String description, SearchConfig search, int 
    * @param model whether a model is loaded; without one only BM25 runs
    */
   public static List<Variant> ablations(int k, int depth, List<Double> ratios, boolean model) {
+    return ablations(k, depth, ratios, model, false);
+  }
+
+  /**
+   * As {@link #ablations(int, int, List, boolean)}, with the text embedding first stages when
+   * {@code text}: dense (the HNSW's nearest pages by text), bm25-dense (the two fused by RRF) and,
+   * with a model, bm25-dense-maxsim (the fused candidates rescored as the engine's default does).
+   */
+  public static List<Variant> ablations(int k, int depth, List<Double> ratios, boolean model, boolean text) {
     SearchConfig base = SearchConfig.defaults();
     List<Variant> variants = new ArrayList<>();
     variants.add(new Variant("bm25", "BM25 over the page text", base.withScorers(List.of()).withDepth(k), k));
+    if (text) {
+      variants.add(new Variant("dense", "the pages whose text chunks are nearest the query's text embedding (HNSW)",
+          base.withFirstStage(FirstStage.DENSE).withScorers(List.of()).withDepth(k), k));
+      variants.add(new Variant("bm25-dense", "BM25 and dense fused by reciprocal rank (k = 60)",
+          base.withFirstStage(FirstStage.HYBRID).withScorers(List.of()).withDepth(k), k));
+    }
     if (!model) {
       return variants;
+    }
+    if (text) {
+      variants.add(new Variant("bm25-dense-maxsim", "BM25 and dense fused, the top " + base.depth()
+          + " rescored by Hamming then float MaxSim", base.withFirstStage(FirstStage.HYBRID), k));
     }
     SearchConfig exhaustive = base.withFirstStage(FirstStage.EXHAUSTIVE).withDepth(depth).withPrefilterRatio(1);
     variants.add(new Variant("float", "every page: float query x half-precision page MaxSim",
@@ -106,7 +125,7 @@ public record Variant(String name, String description, SearchConfig search, int 
   /** The query x page representation, e.g. {@code float x half}, for the comparison table. */
   public String representation() {
     if (!usesModel()) {
-      return "text";
+      return search.firstStage() == FirstStage.BM25 ? "text" : search.firstStage().label() + " text";
     }
     Scorer last = search.scorers().getLast();
     String pair = switch (last) {

@@ -49,6 +49,18 @@ class VariantTest {
   }
 
   @Test
+  void aTextModelAddsTheDenseFirstStages() {
+    List<Variant> text = Variant.ablations(100, 100, List.of(0.2), false, true);
+    assertThat(text).extracting(Variant::name).containsExactly("bm25", "dense", "bm25-dense");
+    assertThat(text.get(1).representation()).isEqualTo("dense text");
+    assertThat(text.get(2).representation()).isEqualTo("hybrid text");
+    assertThat(text).noneMatch(Variant::usesModel);
+    List<Variant> both = Variant.ablations(100, 100, List.of(0.2), true, true);
+    assertThat(both).extracting(Variant::name).contains("bm25-dense-maxsim", "hybrid", "float");
+    assertThat(both).extracting(Variant::signature).doesNotHaveDuplicates();
+  }
+
+  @Test
   void namesMustBeUsableAsFileNames() {
     assertThatThrownBy(() -> new Variant("../x", "", SearchConfig.defaults(), 10))
         .hasMessageContaining("../x");
