@@ -38,4 +38,24 @@ final class ReciprocalRankFusion {
   static List<Ranked> fuse(List<Ranked> a, List<Ranked> b, int k) {
     return fuse(k, a, b);
   }
+
+  /** Two rankings, the second's contributions weighted by {@code weightB} (the first's by 1). */
+  static List<Ranked> fuseWeighted(List<Ranked> a, List<Ranked> b, int k, double weightB) {
+    Map<Long, Double> fused = new LinkedHashMap<>();
+    for (int i = 0; i < a.size(); i++) {
+      fused.merge(a.get(i).pageId(), 1.0 / (k + i + 1), Double::sum);
+    }
+    for (int i = 0; i < b.size(); i++) {
+      fused.merge(b.get(i).pageId(), weightB / (k + i + 1), Double::sum);
+    }
+    List<Map.Entry<Long, Double>> entries = new ArrayList<>(fused.entrySet());
+    entries.sort(
+        Map.Entry.<Long, Double>comparingByValue(Comparator.reverseOrder())
+            .thenComparing(Map.Entry.comparingByKey()));
+    List<Ranked> out = new ArrayList<>(entries.size());
+    for (Map.Entry<Long, Double> e : entries) {
+      out.add(new Ranked(e.getKey(), e.getValue().floatValue()));
+    }
+    return out;
+  }
 }
