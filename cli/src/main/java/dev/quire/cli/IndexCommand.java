@@ -112,7 +112,8 @@ final class IndexCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (ColQwen3Encoder encoder = model.open();
         dev.quire.textembedding.TextEmbedder textEmbedder = text.open();
-        Quire quire = Quire.open(config.withReader(reader), encoder, textEmbedder);
+        Quire quire = Quire.open(config.withReader(reader)
+            .withIndex(config.index().withQuantizedTextVectors(text.quantized())), encoder, textEmbedder);
         IndexProgress progress = new IndexProgress(quiet)) {
       IndexReport report = quire.index(paths, progress);
       progress.close();

@@ -17,6 +17,24 @@ final class TextModelOption {
               + " Quire, no download) or none (default: ${DEFAULT-VALUE}).")
   String textModel;
 
+  @Option(
+      names = "--text-vectors",
+      paramLabel = "int8|float32",
+      defaultValue = "int8",
+      description =
+          "How the text vectors' HNSW graph stores what it searches: int8 scalar-quantised copies"
+              + " (default: a quarter of the memory) or the float32 vectors.")
+  String textVectors;
+
+  /** Whether --text-vectors asks for the quantised graph. */
+  boolean quantized() {
+    return switch (textVectors == null ? "int8" : textVectors.strip().toLowerCase(Locale.ROOT)) {
+      case "int8" -> true;
+      case "float32" -> false;
+      default -> throw new IllegalArgumentException("--text-vectors is int8 or float32, not " + textVectors);
+    };
+  }
+
   /** The text embedder --text-model names, or null for none. */
   TextEmbedder open() {
     return switch (textModel == null ? "none" : textModel.strip().toLowerCase(Locale.ROOT)) {

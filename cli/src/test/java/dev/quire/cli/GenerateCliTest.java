@@ -324,8 +324,8 @@ class GenerateCliTest {
       }
     }
     Path index = dir.resolve("index");
-    Result indexed = quire("index", "--quiet", "--no-ocr", "--text-model", "bge-small", "--index", index.toString(),
-        corpus.toString());
+    Result indexed = quire("index", "--quiet", "--no-ocr", "--text-model", "bge-small", "--text-vectors", "float32",
+        "--index", index.toString(), corpus.toString());
     assertThat(indexed.exitCode()).as(indexed.err()).isZero();
     Result hybrid = quire("search", "--index", index.toString(), "--text-model", "bge-small", "--first-stage",
         "hybrid", "--json", "-k", "1", "money", "owed");

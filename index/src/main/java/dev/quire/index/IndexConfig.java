@@ -14,13 +14,16 @@ import java.util.Objects;
  * @param thumbnailWidth width in pixels of the JPEG thumbnail kept for each page image
  * @param stagingMaxAge staged pages of a document that nobody resumed for this long are discarded
  *     when the index is opened
+ * @param quantizedTextVectors whether the text vectors' HNSW graph searches 8-bit scalar-quantised
+ *     copies (the default: a quarter of the memory) or the float32 vectors themselves
  */
 public record IndexConfig(
     Path directory,
     TextLanguage language,
     long initialMapSizeBytes,
     int thumbnailWidth,
-    Duration stagingMaxAge) {
+    Duration stagingMaxAge,
+    boolean quantizedTextVectors) {
 
   /** 64 MiB: small enough for a test index, and the map grows by doubling. */
   public static final long DEFAULT_MAP_SIZE = 64L << 20;
@@ -50,6 +53,11 @@ public record IndexConfig(
     this(directory, language, initialMapSizeBytes, thumbnailWidth, DEFAULT_STAGING_MAX_AGE);
   }
 
+  public IndexConfig(Path directory, TextLanguage language, long initialMapSizeBytes,
+      int thumbnailWidth, Duration stagingMaxAge) {
+    this(directory, language, initialMapSizeBytes, thumbnailWidth, stagingMaxAge, true);
+  }
+
   public static IndexConfig defaults(Path directory) {
     return new IndexConfig(
         directory, TextLanguage.ENGLISH, DEFAULT_MAP_SIZE, DEFAULT_THUMBNAIL_WIDTH);
@@ -57,6 +65,12 @@ public record IndexConfig(
 
   public IndexConfig withLanguage(TextLanguage newLanguage) {
     return new IndexConfig(
-        directory, newLanguage, initialMapSizeBytes, thumbnailWidth, stagingMaxAge);
+        directory, newLanguage, initialMapSizeBytes, thumbnailWidth, stagingMaxAge, quantizedTextVectors);
+  }
+
+  /** Text vectors searched as float32 (segments written from now on; older ones keep theirs). */
+  public IndexConfig withQuantizedTextVectors(boolean quantized) {
+    return new IndexConfig(
+        directory, language, initialMapSizeBytes, thumbnailWidth, stagingMaxAge, quantized);
   }
 }

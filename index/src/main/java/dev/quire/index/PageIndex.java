@@ -125,7 +125,8 @@ public final class PageIndex implements Closeable {
       }
       opened.add(lock);
       Manifest manifest = readOrCreateManifest(directory, config.language());
-      TextIndex text = TextIndex.open(directory.resolve("text"), manifest.language());
+      TextIndex text = TextIndex.open(directory.resolve("text"), manifest.language(),
+          config.quantizedTextVectors());
       opened.add(text);
       PageStore store = PageStore.open(directory.resolve("pages"), config.initialMapSizeBytes());
       opened.add(store);

@@ -111,27 +111,36 @@ final class TextIndex implements Closeable {
   }
 
   /**
-   * Lucene's codec with text vectors in HNSW over scalar-quantised copies (7 bits a dimension,
+   * Lucene's codec with text vectors in HNSW over scalar-quantised copies (a byte a dimension,
    * float32 kept for rescoring): a quarter of the memory the graph search touches. Readers need
    * nothing special: a segment names its vector format.
    */
-  private static final org.apache.lucene.codecs.Codec CODEC = new org.apache.lucene.codecs.lucene104.Lucene104Codec() {
-    private final org.apache.lucene.codecs.KnnVectorsFormat quantized =
-        new org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat();
+  private static final org.apache.lucene.codecs.Codec CODEC = codec(
+      new org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat());
+  /** The option: the graph over the float32 vectors themselves. */
+  private static final org.apache.lucene.codecs.Codec FLOAT32_CODEC = codec(
+      new org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat());
 
-    @Override
-    public org.apache.lucene.codecs.KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-      return quantized;
-    }
-  };
+  private static org.apache.lucene.codecs.Codec codec(org.apache.lucene.codecs.KnnVectorsFormat format) {
+    return new org.apache.lucene.codecs.lucene104.Lucene104Codec() {
+      @Override
+      public org.apache.lucene.codecs.KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+        return format;
+      }
+    };
+  }
 
   static TextIndex open(Path path, TextLanguage language) throws IOException {
+    return open(path, language, true);
+  }
+
+  static TextIndex open(Path path, TextLanguage language, boolean quantized) throws IOException {
     Directory directory = FSDirectory.open(path);
     Analyzer analyzer = language.analyzer();
     try {
       IndexWriterConfig config =
           new IndexWriterConfig(analyzer)
-              .setCodec(CODEC)
+              .setCodec(quantized ? CODEC : FLOAT32_CODEC)
               .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
               // Commits happen when we say, with the change-log sequence they contain.
               .setCommitOnClose(false);

@@ -84,6 +84,29 @@ class TextVectorsTest {
   }
 
   @Test
+  void theGraphSearchesQuantisedCopiesByDefaultOrTheFloatsWhenAsked() throws Exception {
+    for (boolean quantized : new boolean[] {true, false}) {
+      Path at = directory.resolve(quantized ? "int7" : "float32");
+      try (PageIndex index = PageIndex.open(config(at).withQuantizedTextVectors(quantized))) {
+        try (DocumentWriter writer = index.write(document("a", "h", 1), null)) {
+          writer.addPage(new PageRecord(1, "alpha", "pdf", null, null, chunks(0.6f, 0.8f, 0)));
+          writer.commit();
+        }
+        assertThat(index.searchTextVectors(new float[] {0.6f, 0.8f, 0}, 1, java.util.Set.of()))
+            .singleElement().satisfies(h -> assertThat(h.score()).isCloseTo(1.0f, org.assertj.core.data.Offset.offset(0.02f)));
+      }
+      try (var reader = org.apache.lucene.index.DirectoryReader.open(
+          org.apache.lucene.store.FSDirectory.open(at.resolve("text")))) {
+        String format = reader.leaves().getFirst().reader().getFieldInfos().fieldInfo(TextIndex.TEXT_VECTOR)
+            .getAttribute("PerFieldKnnVectorsFormat.format");
+        assertThat(format).isEqualTo(quantized
+            ? org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat.NAME // int8 by default
+            : "Lucene99HnswVectorsFormat");
+      }
+    }
+  }
+
+  @Test
   void badVectorsAreRefusedBeforeAnythingIsStored() {
     assertThatThrownBy(() -> new TextVectors(TEXT, new float[][] {{1, 2}})).hasMessageContaining("3 dimensions");
     assertThatThrownBy(() -> new TextVectors(TEXT, new float[0][])).hasMessageContaining("1..4096");
