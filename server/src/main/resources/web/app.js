@@ -74,6 +74,11 @@ async function streamPost(path, json, onEvent) {
     if (response.status === 401) openKeyDialog(error.message);
     throw new ApiError(response.status, error.code, error.message);
   }
+  await readEvents(response, onEvent);
+}
+
+/** Reads a response's named server-sent events (event + data lines) to their end. */
+async function readEvents(response, onEvent) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -627,22 +632,9 @@ function setProgress(label, fraction) {
 async function followJob(id) {
   try {
     const response = await fetch(`/v1/jobs/${encode(id)}/events`, { headers: { ...authHeaders(), Accept: "text/event-stream" } });
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let end;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: ?(.*)$/m.exec(block);
-        const data = /^data: ?(.*)$/m.exec(block);
-        if (data && event && event[1] !== "shutdown") jobChanged(JSON.parse(data[1]));
-      }
-    }
+    await readEvents(response, (name, data) => {
+      if (name !== "shutdown") jobChanged(data);
+    });
   } catch (error) {
     setProgress("Lost the job's progress: " + error.message, 0);
   }

@@ -192,7 +192,7 @@ public final class Quire implements Closeable {
 
   /** Whether the dense and hybrid first stages can run: text vectors and a model for the query. */
   public boolean hasDenseStage() {
-    return textEmbedder != null && index.textModel().isPresent();
+    return searcher.whyNoTextVectors() == null;
   }
 
   public IndexStats info() throws IOException {

@@ -74,7 +74,7 @@ final class BatchOutput implements Closeable {
       channel = null;
       journalChannel = null;
       if (format == Format.CSV) {
-        stdout.print(csvLine(header()));
+        stdout.print(csvLine(columns));
       }
       return;
     }
@@ -89,7 +89,7 @@ final class BatchOutput implements Closeable {
         StandardOpenOption.WRITE);
     recover();
     if (channel.size() == 0 && format == Format.CSV) {
-      write(channel, csvLine(header()));
+      write(channel, csvLine(columns));
     }
   }
 
@@ -229,10 +229,6 @@ final class BatchOutput implements Closeable {
     while (bytes.hasRemaining()) {
       channel.write(bytes);
     }
-  }
-
-  private List<String> header() {
-    return columns;
   }
 
   private List<String> row(ObjectNode record) {

@@ -1,11 +1,9 @@
 package dev.quire.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.Quire;
 import dev.quire.generation.backend.BackendSpec;
 import dev.quire.generation.backend.Generators;
+import dev.quire.tasks.ClassificationJson;
 import dev.quire.tasks.ClassifyTask;
 import dev.quire.tasks.TaskRunner;
 import java.util.List;
@@ -31,11 +29,6 @@ import picocli.CommandLine.Spec;
     })
 final class ClassifyCommand implements Callable<Integer> {
 
-  /** The index a --search reads (BM25: no retrieval model is needed to pick documents). */
-  static Quire openIndex(DocumentBatch.Inputs inputs) throws java.io.IOException {
-    Reports.requireExistingIndex(inputs.location.directory);
-    return Quire.open(inputs.location.config(), null);
-  }
 
   static final List<String> COLUMNS = List.of("file", "type", "confidence", "reasoning", "page_count",
       "latency_ms", "warnings", "error");
@@ -64,31 +57,16 @@ final class ClassifyCommand implements Callable<Integer> {
     batch.check(spec.commandLine());
     inputs.check(spec.commandLine());
     ClassifyTask task = new ClassifyTask(labels == null ? ClassifyTask.DEFAULT_LABELS : labels);
-    ObjectMapper json = new ObjectMapper();
     int failed;
-    try (Quire quire = inputs.search == null ? null : openIndex(inputs);
+    try (Quire quire = inputs.openIndex();
         Generators generators = Generators.open(List.of(
             new BackendSpec.Local("local", model.model, null, model.device, model.threads, 0)))) {
       List<DocumentBatch.Item> documents = DocumentBatch.items(inputs, quire);
-      List<String> columns = inputs.search == null ? COLUMNS
-          : java.util.stream.Stream.concat(java.util.stream.Stream.of("document_id"), COLUMNS.stream()).toList();
-      failed = DocumentBatch.run("Classifying", documents, batch, columns, inputs.keyField(),
+      failed = DocumentBatch.run("Classifying", documents, batch, inputs.columns(COLUMNS), inputs.keyField(),
           spec.commandLine().getOut(), pages -> {
         ClassifyTask.Classification result = TaskRunner.run(task, generators.forModel(null),
             new ClassifyTask.Input(pages.images(), prompt));
-        ObjectNode record = json.createObjectNode();
-        record.put("type", result.type());
-        if (result.confidence() != null) {
-          record.put("confidence", Math.round(result.confidence() * 10_000) / 10_000.0);
-        } else {
-          record.putNull("confidence");
-        }
-        record.put("reasoning", result.reasoning());
-        record.put("page_count", result.pageCount());
-        record.put("latency_ms", result.latencyMillis());
-        ArrayNode warnings = record.putArray("warnings");
-        result.warnings().forEach(warnings::add);
-        return List.of(record);
+        return List.of(ClassificationJson.of(result));
       });
     }
     return failed == 0 ? 0 : 1;

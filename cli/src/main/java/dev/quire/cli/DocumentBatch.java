@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.datasets.DocumentReader;
 import dev.quire.datasets.ReaderConfig;
+import dev.quire.tasks.DocumentPages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -79,23 +80,39 @@ final class DocumentBatch {
     String keyField() {
       return search == null ? "file" : "document_id";
     }
-  }
 
-  /** A document's pages: images, and their text ("" where none). */
-  record Pages(List<java.awt.image.BufferedImage> images, List<String> texts) {}
+    /** A task's CSV columns, led by the document id when the documents come from a search. */
+    List<String> columns(List<String> taskColumns) {
+      if (search == null) {
+        return taskColumns;
+      }
+      List<String> out = new ArrayList<>(List.of("document_id"));
+      out.addAll(taskColumns);
+      return out;
+    }
+
+    /** The index a --search reads (BM25: no retrieval model is needed to pick documents); null without one. */
+    dev.quire.Quire openIndex() throws IOException {
+      if (search == null) {
+        return null;
+      }
+      Reports.requireExistingIndex(location.directory);
+      return dev.quire.Quire.open(location.config(), null);
+    }
+  }
 
   /** A document of the batch: its key in the output, what its records name, how to read it. */
   record Item(String key, ObjectNode identity, Loader loader) {}
 
   @FunctionalInterface
   interface Loader {
-    Pages load() throws Exception;
+    DocumentPages load() throws Exception;
   }
 
   /** One document's records (a CSV row each); throws for a document that fails as a whole. */
   @FunctionalInterface
   interface Task {
-    List<ObjectNode> run(Pages pages) throws Exception;
+    List<ObjectNode> run(DocumentPages pages) throws Exception;
   }
 
   /** The batch's documents, from the files or the search; {@code quire} is open for a search. */
@@ -124,44 +141,26 @@ final class DocumentBatch {
   }
 
   /** A file's pages, with their text layer. */
-  static Pages read(Path file) throws IOException {
+  static DocumentPages read(Path file) throws Exception {
     if (!java.nio.file.Files.isRegularFile(file)) {
       throw new IOException("cannot read " + file + ": no such file");
     }
-    List<java.awt.image.BufferedImage> images = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
-    try (DocumentReader reader = new DocumentReader(ReaderConfig.defaults().withOcr(false));
-        dev.quire.datasets.LoadedDocument document = reader.open(file)) {
-      for (int page = 1; page <= document.pageCount(); page++) {
-        var p = document.page(page);
-        images.add(p.image());
-        texts.add(p.text() == null ? "" : p.text());
-      }
+    try (DocumentReader reader = new DocumentReader(ReaderConfig.defaults().withOcr(false))) {
+      return DocumentPages.read(reader, file, Integer.MAX_VALUE);
     } catch (dev.quire.datasets.DocumentRejectedException e) {
       throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    return new Pages(images, texts);
   }
 
   /** An indexed document's stored page images and text. */
-  private static Pages indexed(dev.quire.Quire quire, dev.quire.index.DocumentRecord document)
+  private static DocumentPages indexed(dev.quire.Quire quire, dev.quire.index.DocumentRecord document)
       throws IOException {
-    List<java.awt.image.BufferedImage> images = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
-    for (int n = 1; n <= document.pageCount(); n++) {
-      java.util.Optional<Path> image = quire.pageImage(document.documentId(), n, false);
-      if (image.isPresent()) {
-        images.add(javax.imageio.ImageIO.read(image.get().toFile()));
-        texts.add(quire.pageText(document.documentId(), n).orElse(""));
-      }
-    }
-    if (images.isEmpty()) {
+    DocumentPages pages = DocumentPages.indexed(quire, document, Integer.MAX_VALUE);
+    if (pages.images().isEmpty()) {
       throw new IOException("document " + document.documentId() + " has no stored page images");
     }
-    return new Pages(images, texts);
+    return pages;
   }
-
-  private DocumentBatch() {}
 
   /**
    * The documents under {@code inputs}, in walk order (absolute paths); an input that does not

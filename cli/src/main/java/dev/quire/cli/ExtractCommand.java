@@ -100,14 +100,12 @@ final class ExtractCommand implements Callable<Integer> {
     ExtractTask task = new ExtractTask();
     ClassifyTask classify = new ClassifyTask(ClassifyTask.DEFAULT_LABELS);
     int failed;
-    try (dev.quire.Quire quire = inputs.search == null ? null : ClassifyCommand.openIndex(inputs);
+    try (dev.quire.Quire quire = inputs.openIndex();
         Generators generators = Generators.open(List.of(
             new BackendSpec.Local("local", model.model, null, model.device, model.threads, 0)))) {
       Generator generator = generators.forModel(null);
       List<DocumentBatch.Item> documents = DocumentBatch.items(inputs, quire);
-      List<String> columns = inputs.search == null ? COLUMNS
-          : java.util.stream.Stream.concat(java.util.stream.Stream.of("document_id"), COLUMNS.stream()).toList();
-      failed = DocumentBatch.run("Extracting", documents, batch, columns, inputs.keyField(),
+      failed = DocumentBatch.run("Extracting", documents, batch, inputs.columns(COLUMNS), inputs.keyField(),
           spec.commandLine().getOut(), document -> {
         ExtractionSchema schema = fixed;
         if (schema == null) {

@@ -17,22 +17,9 @@ final class ReciprocalRankFusion {
 
   @SafeVarargs
   static List<Ranked> fuse(int k, List<Ranked>... rankings) {
-    Map<Long, Double> fused = new LinkedHashMap<>();
-    for (List<Ranked> ranking : rankings) {
-      for (int i = 0; i < ranking.size(); i++) {
-        fused.merge(ranking.get(i).pageId(), 1.0 / (k + i + 1), Double::sum);
-      }
-    }
-    // Sort on the double sums: rounding to float first could invent ties.
-    List<Map.Entry<Long, Double>> entries = new ArrayList<>(fused.entrySet());
-    entries.sort(
-        Map.Entry.<Long, Double>comparingByValue(Comparator.reverseOrder())
-            .thenComparing(Map.Entry.comparingByKey()));
-    List<Ranked> out = new ArrayList<>(entries.size());
-    for (Map.Entry<Long, Double> e : entries) {
-      out.add(new Ranked(e.getKey(), e.getValue().floatValue()));
-    }
-    return out;
+    double[] weights = new double[rankings.length];
+    java.util.Arrays.fill(weights, 1.0);
+    return fuse(k, weights, rankings);
   }
 
   static List<Ranked> fuse(List<Ranked> a, List<Ranked> b, int k) {
@@ -41,13 +28,19 @@ final class ReciprocalRankFusion {
 
   /** Two rankings, the second's contributions weighted by {@code weightB} (the first's by 1). */
   static List<Ranked> fuseWeighted(List<Ranked> a, List<Ranked> b, int k, double weightB) {
+    return fuse(k, new double[] {1.0, weightB}, List.of(a, b).toArray(List[]::new));
+  }
+
+  /** Each ranking contributes {@code weight / (k + rank)} to the pages it holds. */
+  private static List<Ranked> fuse(int k, double[] weights, List<Ranked>[] rankings) {
     Map<Long, Double> fused = new LinkedHashMap<>();
-    for (int i = 0; i < a.size(); i++) {
-      fused.merge(a.get(i).pageId(), 1.0 / (k + i + 1), Double::sum);
+    for (int r = 0; r < rankings.length; r++) {
+      List<Ranked> ranking = rankings[r];
+      for (int i = 0; i < ranking.size(); i++) {
+        fused.merge(ranking.get(i).pageId(), weights[r] / (k + i + 1), Double::sum);
+      }
     }
-    for (int i = 0; i < b.size(); i++) {
-      fused.merge(b.get(i).pageId(), weightB / (k + i + 1), Double::sum);
-    }
+    // Sort on the double sums: rounding to float first could invent ties.
     List<Map.Entry<Long, Double>> entries = new ArrayList<>(fused.entrySet());
     entries.sort(
         Map.Entry.<Long, Double>comparingByValue(Comparator.reverseOrder())

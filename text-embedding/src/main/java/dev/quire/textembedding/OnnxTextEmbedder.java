@@ -1,19 +1,16 @@
 package dev.quire.textembedding;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.LongBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -122,12 +119,12 @@ public final class OnnxTextEmbedder implements TextEmbedder {
   public float[][] embed(List<String> texts) {
     float[][] out = new float[texts.size()][];
     if (texts.size() == 1) {
-      out[0] = batch(texts)[0];
+      out[0] = run(texts.getFirst());
       return out;
     }
     try {
       pool.submit(() -> java.util.stream.IntStream.range(0, texts.size()).parallel()
-          .forEach(i -> out[i] = batch(List.of(texts.get(i)))[0])).get();
+          .forEach(i -> out[i] = run(texts.get(i)))).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while embedding", e);
@@ -137,40 +134,24 @@ public final class OnnxTextEmbedder implements TextEmbedder {
     return out;
   }
 
-  private float[][] batch(List<String> texts) {
-    List<long[]> ids = new ArrayList<>(texts.size());
-    int length = 1;
-    for (String text : texts) {
-      Encoding encoding = tokenizer.encode(text);
-      ids.add(encoding.getIds());
-      length = Math.max(length, encoding.getIds().length);
-    }
-    int n = texts.size();
-    long[] inputIds = new long[n * length];
-    long[] mask = new long[n * length];
-    for (int i = 0; i < n; i++) {
-      long[] row = ids.get(i);
-      System.arraycopy(row, 0, inputIds, i * length, row.length);
-      java.util.Arrays.fill(mask, i * length, i * length + row.length, 1L);
-    }
-    long[] shape = {n, length};
+  /** One text through the model, alone: its [CLS] vector, L2-normalised. */
+  private float[] run(String text) {
+    long[] ids = tokenizer.encode(text).getIds();
+    long[] shape = {1, ids.length};
+    long[] mask = new long[ids.length];
+    java.util.Arrays.fill(mask, 1L);
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
-      inputs.put("input_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(inputIds), shape));
+      inputs.put("input_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape));
       inputs.put("attention_mask", OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
       if (typeIds) {
-        inputs.put("token_type_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[n * length]), shape));
+        inputs.put("token_type_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[ids.length]), shape));
       }
       try (OrtSession.Result result = session.run(inputs)) {
-        float[][][] hidden = (float[][][]) result.get(0).getValue();
-        float[][] vectors = new float[n][];
-        for (int i = 0; i < n; i++) {
-          vectors[i] = normalized(hidden[i][0]);
-        }
-        return vectors;
+        return normalized(((float[][][]) result.get(0).getValue())[0][0]);
       }
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime failed embedding " + n + " texts: " + e.getMessage(), e);
+      throw new IllegalStateException("ONNX Runtime failed embedding a text: " + e.getMessage(), e);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }
@@ -189,8 +170,9 @@ public final class OnnxTextEmbedder implements TextEmbedder {
     return out;
   }
 
+  /** The vector size, read off one run of the model (its output shape is symbolic). */
   private int probeDimension() {
-    return batch(List.of("")).length == 0 ? 0 : batch(List.of(""))[0].length;
+    return run("").length;
   }
 
   private static String sha256(byte[] bytes) {

@@ -163,7 +163,7 @@ final class TasksCommand implements Callable<Integer> {
       stdout.flush();
       return 0;
     } finally {
-      deleteTree(work);
+      org.apache.lucene.util.IOUtils.rm(work);
     }
   }
 
@@ -203,14 +203,6 @@ final class TasksCommand implements Callable<Integer> {
       Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
     }
     return file;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   /** A progress bar per task. */

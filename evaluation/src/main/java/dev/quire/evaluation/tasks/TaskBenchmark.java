@@ -2,7 +2,6 @@ package dev.quire.evaluation.tasks;
 
 import dev.quire.Quire;
 import dev.quire.datasets.DocumentReader;
-import dev.quire.datasets.LoadedDocument;
 import dev.quire.datasets.ReaderConfig;
 import dev.quire.generation.backend.Generator;
 import dev.quire.generation.backend.RemoteBackendException;
@@ -10,6 +9,7 @@ import dev.quire.samples.GroundTruth;
 import dev.quire.samples.GroundTruthPage;
 import dev.quire.samples.QuestionAnswer;
 import dev.quire.tasks.ClassifyTask;
+import dev.quire.tasks.DocumentPages;
 import dev.quire.tasks.TaskRunner;
 import dev.quire.tasks.ask.Answer;
 import dev.quire.tasks.ask.AskTask;
@@ -20,7 +20,6 @@ import dev.quire.tasks.extract.ExtractTask;
 import dev.quire.tasks.extract.Extraction;
 import dev.quire.tasks.extract.ExtractionSchema;
 import dev.quire.tasks.output.UnparseableOutputException;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,21 +86,12 @@ public final class TaskBenchmark {
     return new TaskEvalReport(settings, classification, extraction, ask, notes);
   }
 
-  private record Pages(List<BufferedImage> images, List<String> texts) {}
-
-  private static Pages pages(Path corpus, Doc doc, DocumentReader reader) throws IOException {
-    List<BufferedImage> images = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
-    try (LoadedDocument document = reader.open(corpus.resolve(doc.file()))) {
-      for (int n = 1; n <= document.pageCount(); n++) {
-        var page = document.page(n);
-        images.add(page.image());
-        texts.add(page.text() == null ? "" : page.text());
-      }
+  private static DocumentPages pages(Path corpus, Doc doc, DocumentReader reader) throws IOException {
+    try {
+      return DocumentPages.read(reader, corpus.resolve(doc.file()), Integer.MAX_VALUE);
     } catch (dev.quire.datasets.DocumentRejectedException e) {
       throw new IOException(doc.file() + ": " + e.getMessage(), e);
     }
-    return new Pages(images, texts);
   }
 
   /** The label the classify task should give a corpus type (slide decks have none: other). */
@@ -156,7 +146,7 @@ public final class TaskBenchmark {
       Map<String, String> truth = FieldScoring.truthFields(printed);
       TaskEvalReport.FieldCounts counts;
       try {
-        Pages pages = pages(corpus, doc, reader);
+        DocumentPages pages = pages(corpus, doc, reader);
         Extraction result = task.extract(generator, new ExtractTask.Input(pages.images(), pages.texts(),
             schema, null, false));
         counts = FieldScoring.score(schema, truth, result.data());

@@ -9,6 +9,7 @@ import dev.quire.generation.backend.RemoteBackendException;
 import dev.quire.index.DocumentRecord;
 import dev.quire.server.collections.Collection;
 import dev.quire.tasks.ClassifyTask;
+import dev.quire.tasks.DocumentPages;
 import dev.quire.tasks.TaskRunner;
 import dev.quire.tasks.ask.Answer;
 import dev.quire.tasks.ask.AskTask;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import javax.imageio.ImageIO;
 
 /**
  * The document tasks in the document gateway's shapes. Pages come as {@code image_urls} (data
@@ -96,33 +96,17 @@ final class DocumentTaskController {
   void classify(Context ctx) throws IOException {
     JsonNode body = taskBody(ctx);
     Generator generator = generator(body, "classify");
-    Pages pages = pages(ctx, body);
+    DocumentPages pages = pages(ctx, body);
     String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText() : null;
     ClassifyTask chosen = classifyTask(body);
     charge(ctx, Math.min(ClassifyTask.MAX_PAGES, pages.images().size()));
     ClassifyTask.Classification result = run(ctx, () ->
         TaskRunner.run(chosen, generator, new ClassifyTask.Input(pages.images(), prompt)));
-    ObjectNode out = classificationJson(result);
+    ObjectNode out = dev.quire.tasks.ClassificationJson.of(result);
     context.audit().record(ServerApp.requestId(ctx), AccessControl.principal(ctx).name(),
         "task.classify", null, Map.of("model", generator.model(), "type", result.type(),
             "pages", result.pageCount()));
     ctx.json(out);
-  }
-
-  private ObjectNode classificationJson(ClassifyTask.Classification result) {
-    ObjectNode out = context.json().createObjectNode();
-    out.put("type", result.type());
-    if (result.confidence() != null) {
-      out.put("confidence", Math.round(result.confidence() * 10_000) / 10_000.0);
-    } else {
-      out.putNull("confidence");
-    }
-    out.put("reasoning", result.reasoning());
-    out.put("latency_ms", result.latencyMillis());
-    out.put("page_count", result.pageCount());
-    ArrayNode warnings = out.putArray("warnings");
-    result.warnings().forEach(warnings::add);
-    return out;
   }
 
   void extract(Context ctx) throws IOException {
@@ -137,7 +121,7 @@ final class DocumentTaskController {
     }
     ExtractionSchema schema = extractSchema(body);
     Generator generator = generator(body, "extract");
-    Pages pages = pages(ctx, body);
+    DocumentPages pages = pages(ctx, body);
     String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText() : null;
     ExtractionSchema chosen = schema;
     charge(ctx, pages.images().size() + (chosen == null ? Math.min(ClassifyTask.MAX_PAGES, pages.images().size()) : 0));
@@ -313,7 +297,7 @@ final class DocumentTaskController {
   /** Marks a body read from a multipart form: its pages are the uploaded files. */
   private static final String UPLOADED = "\u0000uploaded";
 
-  private Pages uploadedPages(Context ctx) throws IOException {
+  private DocumentPages uploadedPages(Context ctx) throws IOException {
     List<io.javalin.http.UploadedFile> files = ctx.uploadedFiles();
     if (files.isEmpty()) {
       throw ApiException.invalid("the form holds no files; send the document (a PDF, or page images) as file parts");
@@ -324,23 +308,19 @@ final class DocumentTaskController {
     for (io.javalin.http.UploadedFile file : files) {
       Uploads.Received received = Uploads.receive(file.content(), file.filename(),
           context.config().limits().maxUploadBytes(), context.temporaryDirectory(), context.reader());
-      try (dev.quire.datasets.LoadedDocument document = context.reader().open(received.file())) {
-        if (pages.size() + document.pageCount() > max) {
-          throw ApiException.invalid("the document has over " + max + " pages; at most " + max
-              + " per request");
-        }
-        for (int n = 1; n <= document.pageCount(); n++) {
-          dev.quire.datasets.Page page = document.page(n);
-          pages.add(page.image());
-          texts.add(page.text() == null ? "" : page.text());
-        }
+      try {
+        DocumentPages read = DocumentPages.read(context.reader(), received.file(), max - pages.size());
+        pages.addAll(read.images());
+        texts.addAll(read.texts());
+      } catch (IllegalArgumentException e) {
+        throw ApiException.invalid("the document has over " + max + " pages; at most " + max + " per request");
       } catch (dev.quire.datasets.DocumentRejectedException e) {
         throw Uploads.rejected(e, received.fileName());
       } finally {
         java.nio.file.Files.deleteIfExists(received.file());
       }
     }
-    return new Pages(pages, texts);
+    return new DocumentPages(pages, texts);
   }
 
   private static JsonNode body(Context ctx) {
@@ -380,10 +360,7 @@ final class DocumentTaskController {
     }
   }
 
-  /** A document's page images, and their indexed text ("" where unknown). */
-  private record Pages(List<BufferedImage> images, List<String> texts) {}
-
-  private Pages pages(Context ctx, JsonNode body) throws IOException {
+  private DocumentPages pages(Context ctx, JsonNode body) throws IOException {
     if (body.has(UPLOADED)) {
       return uploadedPages(ctx);
     }
@@ -407,35 +384,17 @@ final class DocumentTaskController {
         pages.add(images.image(ctx, urls.get(i).asText(), "image_urls[" + i + "]"));
         texts.add("");
       }
-      return new Pages(pages, texts);
+      return new DocumentPages(pages, texts);
     }
     Collection collection = access.readable(ctx, body.path("collection").asText(null));
     String id = body.get("document_id").asText();
     DocumentRecord document = collection.quire().document(id).orElseThrow(() -> ApiException.notFound(
         "DOCUMENT_NOT_FOUND", "no document '" + AccessControl.abbreviate(id) + "' in " + collection.name()));
-    Pages stored = indexedPages(collection, document, max);
+    DocumentPages stored = DocumentPages.indexed(collection.quire(), document, max);
     if (stored.images().isEmpty()) {
       throw ApiException.invalid("document '" + AccessControl.abbreviate(id) + "' has no page images");
     }
     return stored;
-  }
-
-  /** An indexed document's first {@code max} stored page images, with their text. */
-  private static Pages indexedPages(Collection collection, DocumentRecord document, int max) throws IOException {
-    List<BufferedImage> pages = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
-    String id = document.documentId();
-    for (int n = 1; n <= Math.min(document.pageCount(), max); n++) {
-      Optional<Path> file = collection.quire().pageImage(id, n, false);
-      if (file.isPresent()) {
-        BufferedImage image = ImageIO.read(file.get().toFile());
-        if (image != null) {
-          pages.add(image);
-          texts.add(collection.quire().pageText(id, n).orElse(""));
-        }
-      }
-    }
-    return new Pages(pages, texts);
   }
 
   // ------------------------------------------------------------------ batch jobs
@@ -547,9 +506,9 @@ final class DocumentTaskController {
       dev.quire.server.jobs.JobRecord job, Path results, dev.quire.server.jobs.TaskExecutor.Progress progress,
       java.util.function.BooleanSupplier cancelled) throws IOException {
     JsonNode options = job.task().options();
-    Generator generator;
+    java.util.function.Function<DocumentPages, ObjectNode> task;
     try {
-      generator = generator(options, job.task().name());
+      task = jobTask(job.task().name(), options, generator(options, job.task().name()));
     } catch (ApiException e) {
       throw new IllegalStateException(e.getMessage());
     }
@@ -575,10 +534,11 @@ final class DocumentTaskController {
           continue;
         }
         line.put("file_name", Views.fileName(document.get()));
-        Pages pages = indexedPages(collection, document.get(), context.config().limits().maxPagesPerDocument());
+        DocumentPages pages = DocumentPages.indexed(collection.quire(), document.get(),
+            context.config().limits().maxPagesPerDocument());
         progress.started(id, pages.images().size());
         try {
-          line.setAll(busyRetried(() -> jobTask(job.task().name(), options, generator, pages), cancelled));
+          line.setAll(busyRetried(() -> task.apply(pages), cancelled));
           done.add(id);
           pageCount += pages.images().size();
         } catch (UnparseableOutputException | RemoteBackendException | IllegalArgumentException
@@ -614,21 +574,28 @@ final class DocumentTaskController {
     }
   }
 
-  private ObjectNode jobTask(String task, JsonNode options, Generator generator, Pages pages) {
+  /** The job's task with its options read once: a document's pages to its result. */
+  private java.util.function.Function<DocumentPages, ObjectNode> jobTask(String task, JsonNode options,
+      Generator generator) {
     String prompt = options.path("prompt").isTextual() ? options.get("prompt").asText() : null;
     if (task.equals("classify")) {
-      ClassifyTask.Classification result = TaskRunner.run(classifyTask(options), generator,
-          new ClassifyTask.Input(pages.images(), prompt));
-      return classificationJson(result);
+      ClassifyTask chosen = classifyTask(options);
+      return pages -> dev.quire.tasks.ClassificationJson.of(TaskRunner.run(chosen, generator,
+          new ClassifyTask.Input(pages.images(), prompt)));
     }
-    ExtractionSchema schema = extractSchema(options);
-    if (schema == null) {
-      ClassifyTask.Classification type = TaskRunner.run(classify, generator, new ClassifyTask.Input(pages.images(), null));
-      schema = ExtractionSchema.canonicalType(type.type()).map(ExtractionSchema::builtIn)
-          .orElseThrow(() -> new IllegalArgumentException("classified as '" + type.type()
-              + "', which has no built-in schema: pass doc_type or schema"));
-    }
-    return ExtractionJson.of(extract.extract(generator, new ExtractTask.Input(pages.images(), pages.texts(),
-        schema, prompt, options.path("reveal_identifiers").asBoolean(false))));
+    ExtractionSchema fixed = extractSchema(options);
+    boolean reveal = options.path("reveal_identifiers").asBoolean(false);
+    return pages -> {
+      ExtractionSchema schema = fixed;
+      if (schema == null) {
+        ClassifyTask.Classification type = TaskRunner.run(classify, generator,
+            new ClassifyTask.Input(pages.images(), null));
+        schema = ExtractionSchema.canonicalType(type.type()).map(ExtractionSchema::builtIn)
+            .orElseThrow(() -> new IllegalArgumentException("classified as '" + type.type()
+                + "', which has no built-in schema: pass doc_type or schema"));
+      }
+      return ExtractionJson.of(extract.extract(generator,
+          new ExtractTask.Input(pages.images(), pages.texts(), schema, prompt, reveal)));
+    };
   }
 }

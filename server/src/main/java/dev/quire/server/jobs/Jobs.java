@@ -315,18 +315,25 @@ public final class Jobs implements Closeable {
       LOG.warn("job {} in collection {} failed", job.record.id(), collection.name(), e);
       error = describe(e);
     }
+    end(collection, job, report != null && report.cancelled(), result(report, missing), error);
+  }
+
+  /**
+   * A run's end: failed when it threw, cancelled or interrupted (a shutdown: it resumes at the next
+   * start) when it stopped early, else completed; saved, and a finished job announced.
+   */
+  private void end(Collection collection, Job job, boolean stoppedEarly, JobRecord.Result result,
+      String error) {
     JobState end;
     if (error != null) {
       end = JobState.FAILED;
-    } else if (report != null && report.cancelled()) {
+    } else if (stoppedEarly) {
       end = job.cancelRequested ? JobState.CANCELLED : JobState.INTERRUPTED;
     } else {
       end = JobState.COMPLETED;
     }
-    JobRecord.Result result = result(report, missing);
-    String failure = error;
     synchronized (job) {
-      update(job, r -> finish(r, end, result, failure));
+      update(job, r -> finish(r, end, result, error));
     }
     persistQuietly(collection, job.record);
     if (end.finished()) {
@@ -351,13 +358,13 @@ public final class Jobs implements Closeable {
             @Override
             public void started(String documentId, int pages) {
               progress(job, p -> new JobRecord.Progress(p.documentsTotal(), p.documentsDone(),
-                  p.pagesDone(), p.pagesTotal() + pages, documentId, 0, pages));
+                  p.pagesDone(), p.pagesTotal() + pages, documentId, 0, pages), true);
             }
 
             @Override
             public void finished(String documentId) {
               progress(job, p -> new JobRecord.Progress(p.documentsTotal(), p.documentsDone() + 1,
-                  p.pagesDone() + p.currentPages(), p.pagesTotal(), null, 0, 0));
+                  p.pagesDone() + p.currentPages(), p.pagesTotal(), null, 0, 0), true);
               persistQuietly(collection, job.record);
             }
           },
@@ -366,31 +373,18 @@ public final class Jobs implements Closeable {
       LOG.warn("job {} in collection {} failed", job.record.id(), collection.name(), e);
       error = describe(e);
     }
-    JobState end;
-    if (error != null) {
-      end = JobState.FAILED;
-    } else if (outcome.cancelled()) {
-      end = job.cancelRequested ? JobState.CANCELLED : JobState.INTERRUPTED;
-    } else {
-      end = JobState.COMPLETED;
-    }
     double seconds = (System.nanoTime() - start) / 1e9;
     JobRecord.Result result = outcome == null ? null : new JobRecord.Result(outcome.done(), List.of(),
         outcome.failed(), outcome.pages(), 0, 0,
         List.of("results: GET /v1/jobs/" + job.record.id() + "/results"), seconds);
-    String failure = error;
-    synchronized (job) {
-      update(job, r -> finish(r, end, result, failure));
-    }
-    persistQuietly(collection, job.record);
-    if (end.finished()) {
-      ended(collection, job);
-    } else {
-      LOG.info("job {} interrupted by shutdown; it resumes at the next start", job.record.id());
-    }
+    end(collection, job, outcome != null && outcome.cancelled(), result, error);
   }
 
-  private void progress(Job job, UnaryOperator<JobRecord.Progress> change) {
+  /**
+   * Changes a running job's progress and tells its watchers: state changes ({@code always})
+   * at once, page-by-page progress at most every {@value #NOTIFY_EVERY_NANOS} ns.
+   */
+  private void progress(Job job, UnaryOperator<JobRecord.Progress> change, boolean always) {
     JobRecord next;
     synchronized (job) {
       JobRecord r = job.record;
@@ -398,7 +392,11 @@ public final class Jobs implements Closeable {
           r.requestId(), r.createdAt(), r.startedAt(), r.finishedAt(), r.files(), r.uploads(),
           r.webhookUrl(), change.apply(r.progress()), r.result(), r.error(), r.attempts(), r.task());
       job.record = next;
-      job.lastNotified = System.nanoTime();
+      long now = System.nanoTime();
+      if (!always && now - job.lastNotified < NOTIFY_EVERY_NANOS) {
+        return;
+      }
+      job.lastNotified = now;
     }
     notifyWatchers(job, next);
   }
@@ -530,23 +528,7 @@ public final class Jobs implements Closeable {
     }
 
     private void progress(UnaryOperator<JobRecord.Progress> change, boolean always) {
-      JobRecord next;
-      synchronized (job) {
-        JobRecord r = job.record;
-        next =
-            new JobRecord(
-                r.id(), r.collection(), r.state(), r.origin(), r.submittedBy(), r.requestId(),
-                r.createdAt(), r.startedAt(), r.finishedAt(), r.files(), r.uploads(),
-                r.webhookUrl(), change.apply(r.progress()), r.result(), r.error(), r.attempts(),
-                r.task());
-        job.record = next;
-        long now = System.nanoTime();
-        if (!always && now - job.lastNotified < NOTIFY_EVERY_NANOS) {
-          return;
-        }
-        job.lastNotified = now;
-      }
-      notifyWatchers(job, next);
+      Jobs.this.progress(job, change, always);
     }
   }
 

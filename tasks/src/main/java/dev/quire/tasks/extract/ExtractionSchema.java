@@ -77,7 +77,7 @@ public final class ExtractionSchema {
     if (docType == null) {
       return Optional.empty();
     }
-    String wanted = docType.strip().replace("W-2", "W2").replace("w-2", "W2");
+    String wanted = docType.strip().replaceAll("(?i)^w-2$", "W2");
     return BUILT_IN.stream().filter(t -> t.equalsIgnoreCase(wanted)).findFirst();
   }
 

@@ -253,7 +253,7 @@ public final class ValueNormalizer {
     if (!digits.matches("\\d{9}")) {
       return Normalized.failed(value, "'" + text + "' is not a 9-digit " + kind.name());
     }
-    // a TIN printed as XXX-XX-XXXX is an SSN (or ITIN), as XX-XXXXXXX an EIN; unprinted dashes: by kind
+    // a TIN printed 3-2-4 digits (123-45-6789) is an SSN or ITIN, 2-7 (12-3456789) an EIN; no dashes: by kind
     boolean ssnForm = kind == FieldKind.SSN
         || (kind == FieldKind.TIN && text.strip().matches("\\d{3}-\\d{2}-\\d{4}"));
     String last4 = digits.substring(5);

@@ -80,6 +80,7 @@ class ValueNormalizerTest {
     assertThat(read(FieldKind.EIN, "12-3456789").value().asText()).isEqualTo("**-***6789");
     assertThat(read(FieldKind.TIN, "123-45-6789").value().asText()).isEqualTo("***-**-6789");
     assertThat(read(FieldKind.TIN, "12-3456789").value().asText()).isEqualTo("**-***6789");
+    // a 1099's Copy B prints the recipient's TIN masked with letters: read as Quire's mask
     assertThat(read(FieldKind.SSN, "XXX-XX-1234").value().asText()).isEqualTo("***-**-1234");
     assertThat(ValueNormalizer.normalize(FieldKind.SSN, F.textNode("123 45 6789"), true).value().asText())
         .isEqualTo("123-45-6789");
