@@ -52,6 +52,11 @@ public final class EvalCommand implements Callable<Integer> {
           + " repeat for several.")
   List<Path> datasets = new ArrayList<>();
 
+  @Option(names = "--known-item", paramLabel = "DIR",
+      description = "A known-item set: PDFs under DIR/corpus and DIR/queries.jsonl, one page per query"
+          + " (tools/known-item/fetch-debian-docs.sh DIR makes one from Debian's documentation); repeat for several.")
+  List<Path> knownItemSets = new ArrayList<>();
+
   @Option(names = "--builtin", paramLabel = "NAME",
       description = "A built-in benchmark, generated with nothing to download: synthetic.")
   List<String> builtins = new ArrayList<>();
@@ -162,9 +167,9 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    if (datasets.isEmpty() && builtins.isEmpty()) {
+    if (datasets.isEmpty() && builtins.isEmpty() && knownItemSets.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "nothing to evaluate: give --dataset DIR or --builtin synthetic");
+          "nothing to evaluate: give --dataset DIR, --known-item DIR or --builtin synthetic");
     }
     for (String builtin : builtins) {
       if (!builtin.equals("synthetic")) {
@@ -198,6 +203,9 @@ public final class EvalCommand implements Callable<Integer> {
       }
       for (Path dataset : datasets) {
         benchmarks.add(ViDoReBenchmark.open(dataset, null, ocr));
+      }
+      for (Path set : knownItemSets) {
+        benchmarks.addAll(dev.quire.evaluation.benchmark.KnownItemBenchmark.open(set));
       }
       // Under the quire command the original arguments start with the subcommand's own name.
       List<String> args = spec.commandLine().getParseResult().originalArgs();

@@ -54,6 +54,23 @@ public interface Benchmark extends AutoCloseable {
   /** The id the qrels use for the page a search hit points at. */
   String pageId(SearchHit hit);
 
+  /**
+   * Names the cached index; benchmarks over the same corpus (one per kind of query) share one by
+   * sharing this. The benchmark's name by default.
+   */
+  default String indexName() {
+    return name();
+  }
+
+  /**
+   * Lines for the report from rankings the engine did not make (a reference implementation over the
+   * same pages, for instance), given the searched queries; none by default.
+   */
+  default List<String> referenceNotes(Quire quire, List<EvalQuery> queries, dev.quire.evaluation.Metrics metrics)
+      throws IOException {
+    return List.of();
+  }
+
   /** The committed {@link Expectations} this benchmark has; none by default. */
   default Optional<Expectations.Committed> expectations() {
     return Optional.empty();

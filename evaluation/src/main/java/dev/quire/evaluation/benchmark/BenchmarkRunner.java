@@ -122,7 +122,7 @@ public final class BenchmarkRunner {
     List<String> notes = new ArrayList<>();
     String modelKey = model.map(m -> stampKey(m.info())).orElse("no model");
     String key = shortHash(benchmark.indexKey() + "\n" + modelKey);
-    Path indexDirectory = settings.cacheDirectory().resolve("indexes").resolve(benchmark.name() + "-" + key);
+    Path indexDirectory = settings.cacheDirectory().resolve("indexes").resolve(benchmark.indexName() + "-" + key);
     QuireConfig config = QuireConfig.defaults(indexDirectory).withReader(benchmark.readerConfig());
 
     // One opening of the index for indexing and every variant: BM25 alone is the empty scorer chain.
@@ -187,6 +187,7 @@ public final class BenchmarkRunner {
         notes.add(unjudged + " queries have no judgments and are not scored (as in pytrec_eval)");
       }
     }
+    notes.addAll(benchmark.referenceNotes(quire, queries, metrics));
     Optional<Latency> encode = encodeMillis.isEmpty()
         ? Optional.empty()
         : Optional.of(Latency.of(encodeMillis.values().stream().mapToDouble(Double::doubleValue).toArray()));
