@@ -51,6 +51,82 @@ class TextSearchTest {
   }
 
   @Test
+  void exactWordFormsBreakTheTieThatStemmingMakes() throws Exception {
+    try (PageIndex index = open(directory, TextLanguage.ENGLISH)) {
+      // stemmed, the two pages are the same words; only page 2 has the forms the query uses
+      putText(index, "doc", "Configure the printers before printing.", "Configuration of the printer before print.");
+      assertThat(index.searchText("configuration of the printer", 10, Set.of()))
+          .extracting(TextHit::pageNumber).containsExactly(2, 1);
+      assertThat(index.searchText("configure printers", 10, Set.of()))
+          .extracting(TextHit::pageNumber).containsExactly(1, 2);
+    }
+  }
+
+  @Test
+  void queryWordsInTheirOrderRankAPageAboveTheSameWordsShuffled() throws Exception {
+    try (PageIndex index = open(directory, TextLanguage.ENGLISH)) {
+      // the same bag of words: BM25 alone cannot tell them apart, and ties go to the lower page id
+      putText(index, "doc", "convert matrix values into a data frame quickly",
+          "convert data frame values into a matrix quickly");
+      assertThat(index.searchText("data frame into a matrix", 10, Set.of()))
+          .extracting(TextHit::pageNumber).containsExactly(2, 1);
+      assertThat(index.searchText("matrix into a data frame", 10, Set.of()))
+          .extracting(TextHit::pageNumber).containsExactly(1, 2);
+    }
+  }
+
+  @Test
+  void anIndexFromBeforeTheExactFieldIsRebuiltWhenOpened() throws Exception {
+    try (PageIndex index = open(directory, TextLanguage.ENGLISH)) {
+      putText(index, "doc", "convert matrix values into a data frame quickly",
+          "convert data frame values into a matrix quickly");
+    }
+    // what an earlier version committed: the stemmed field only, and no schema in the commit data
+    Path text = directory.resolve("text");
+    try (var lucene = org.apache.lucene.store.FSDirectory.open(text);
+        var writer = new org.apache.lucene.index.IndexWriter(lucene,
+            new org.apache.lucene.index.IndexWriterConfig(new org.apache.lucene.analysis.en.EnglishAnalyzer()))) {
+      String sequence = null;
+      for (var entry : writer.getLiveCommitData()) {
+        if (entry.getKey().equals(TextIndex.SEQUENCE)) {
+          sequence = entry.getValue();
+        }
+      }
+      writer.deleteAll();
+      String[] pages = {"convert matrix values into a data frame quickly", "convert data frame values into a matrix quickly"};
+      for (int i = 0; i < pages.length; i++) {
+        var document = new org.apache.lucene.document.Document();
+        document.add(new org.apache.lucene.document.StringField(TextIndex.DOCUMENT_ID, "doc",
+            org.apache.lucene.document.Field.Store.YES));
+        document.add(new org.apache.lucene.document.NumericDocValuesField(TextIndex.PAGE_ID, i + 1));
+        document.add(new org.apache.lucene.document.StoredField(TextIndex.PAGE_NUMBER, i + 1));
+        document.add(new org.apache.lucene.document.TextField(TextIndex.TEXT, pages[i],
+            org.apache.lucene.document.Field.Store.NO));
+        writer.addDocument(document);
+      }
+      writer.setLiveCommitData(java.util.Map.of(TextIndex.SEQUENCE, sequence).entrySet());
+      writer.commit();
+    }
+    try (PageIndex index = open(directory, TextLanguage.ENGLISH)) {
+      assertThat(index.searchText("data frame into a matrix", 10, Set.of()))
+          .extracting(TextHit::pageNumber).containsExactly(2, 1);
+    }
+  }
+
+  @Test
+  void aPastedPageOfTextIsAQueryWithinLucenesClauseLimit() throws Exception {
+    try (PageIndex index = open(directory, TextLanguage.ENGLISH)) {
+      StringBuilder page = new StringBuilder();
+      for (int i = 0; i < 3000; i++) {
+        page.append("word").append(i % 1500).append(i % 7 == 0 ? ". " : " ");
+      }
+      putText(index, "doc", page.toString(), "Something else.");
+      assertThat(index.searchText(page.toString(), 10, Set.of()))
+          .extracting(TextHit::pageNumber).containsExactly(1);
+    }
+  }
+
+  @Test
   void theSameWordsDoNotStemAcrossLanguages() throws Exception {
     try (PageIndex index = open(directory, TextLanguage.FRENCH)) {
       putText(index, "doc", "The river runs past the mill.");

@@ -141,13 +141,13 @@ class EvalCommandTest {
   @Test
   void bm25RanksTheV3PagesByTheirMarkdownWords() throws IOException {
     // English analysis: q0 keeps employ, rate, 2024: page 1 ("Rate", the shortest text) first, then
-    // pages 4 ("2024") and 0 ("Employment") tied, written in trec_eval's order (id descending).
+    // page 4 ("2024", the same form in the exact-word field) above page 0 ("Employment", a stem).
     // q1 is French, and only its "2024" matches; q2 matches "pension expenditure" on page 4; q3,
     // German, matches nothing and scores 0.
     assertThat(docs(out.resolve("runs/hr_mini/bm25.trec"))).isEqualTo(Map.of(
         "0", List.of("1", "4", "0"), "1", List.of("4"), "2", List.of("4")));
     Run run = TrecRunFormat.read(out.resolve("runs/hr_mini/bm25.trec"));
-    assertThat(run.scores("0").get("4")).isEqualTo(run.scores("0").get("0"));
+    assertThat(run.scores("0").get("4")).isGreaterThan(run.scores("0").get("0"));
     assertThat(run.scores("0").get("1")).isGreaterThan(run.scores("0").get("4"));
 
     // Qrels: q0 {0: 2, 1: 1}, q1 {0: 2, 1: 1}, q2 {4: 2}, q3 {4: 2, 3: 1}.
@@ -383,7 +383,7 @@ class EvalCommandTest {
 
     Result nothing = eval(COLOURS, "--quiet");
     assertThat(nothing.code()).isEqualTo(2);
-    assertThat(nothing.err()).contains("nothing to evaluate: give --dataset DIR or --builtin synthetic");
+    assertThat(nothing.err()).contains("nothing to evaluate: give --dataset DIR, --known-item DIR or --builtin synthetic");
 
     Result unknownBuiltin = eval(COLOURS, "--builtin", "docvqa");
     assertThat(unknownBuiltin.code()).isEqualTo(2);
