@@ -762,7 +762,7 @@ public final class PageIndex implements Closeable {
     }
     Lock lock = enter();
     try {
-      Query parsed = text.parse(query);
+      TextIndex.TextQuery parsed = text.parse(query);
       if (parsed == null) {
         return List.of();
       }
@@ -843,7 +843,7 @@ public final class PageIndex implements Closeable {
     Objects.requireNonNull(query, "query");
     Lock lock = enter();
     try {
-      Query parsed = text.parse(query);
+      TextIndex.TextQuery parsed = text.parse(query);
       Map<Long, String> texts =
           store.read(
               tx -> {

@@ -104,6 +104,17 @@ final class TextIndex implements Closeable {
   /** A page the text index matched, before the page store confirms it is still visible. */
   record Match(long pageId, float score) {}
 
+  /**
+   * A parsed free-text query: {@code terms} ranks every page (cheap: Lucene skips the pages that
+   * cannot make the top), {@code pairs} (null when the query has one word) reorders the best
+   * {@link #RESCORE_WINDOW} of them, as reading positions for every matching page cost 18 times
+   * the terms' time on the known-item set.
+   */
+  record TextQuery(Query terms, Query pairs) {}
+
+  /** How many of the terms' best pages the word pairs reorder (at least the pages asked for). */
+  static final int RESCORE_WINDOW = 200;
+
   private final Directory directory;
   private final Analyzer analyzer;
   private final Analyzer exactAnalyzer;
@@ -312,17 +323,19 @@ final class TextIndex implements Closeable {
 
   /**
    * Free text to a query, with no syntax to get wrong: the sum of BM25 over the stemmed field (each
-   * analyzed term a SHOULD clause, boosted by its repetitions), BM25 over the exact word forms
-   * weighted {@link #EXACT_WEIGHT}, and each adjacent pair of query words found within
-   * {@link #PAIR_SLOP} positions of each other weighted {@link #PAIR_WEIGHT}. Returns null when no
-   * term survives analysis (empty or only stop words).
+   * analyzed term a SHOULD clause, boosted by its repetitions) and BM25 over the exact word forms
+   * but the language's stop words, weighted {@link #EXACT_WEIGHT}; then each adjacent pair of query
+   * words found within {@link #PAIR_SLOP} positions of each other adds {@link #PAIR_WEIGHT} times its
+   * score to the best {@link #RESCORE_WINDOW} pages. Returns null when no term survives analysis
+   * (empty or only stop words).
    *
-   * <p>Measured on a known-item set from Debian's documentation PDFs (10,487 pages; 200 sentences
-   * copied from pages, 200 paraphrased) and the synthetic corpus's questions: the stemmed field
-   * alone put the right page first for 90.5% of the copied sentences where a plain BM25 did 95.5%;
-   * the exact field brings word forms back, the pairs word order.
+   * <p>Measured on a known-item set from Debian's documentation PDFs (tools/known-item: 10,487
+   * pages; 200 sentences copied from pages, 200 paraphrased) and the synthetic corpus's questions:
+   * the stemmed field alone put the right page first for 90.5% of the copied sentences where a plain
+   * BM25 over the same text did 94.5%; the exact forms bring the words back, the pairs their order.
+   * The weights were chosen on the odd-numbered queries and hold on the even ones.
    */
-  Query parse(String text) throws IOException {
+  TextQuery parse(String text) throws IOException {
     List<String> exact = new ArrayList<>();
     List<Integer> positions = new ArrayList<>();
     Map<String, Integer> stemmed = terms(analyzer, TEXT, text, null, null);
@@ -330,11 +343,17 @@ final class TextIndex implements Closeable {
       return null;
     }
     Map<String, Integer> words = terms(exactAnalyzer, EXACT_TEXT, text, exact, positions);
+    // Stop words stay in the pairs but not in the bag: their long posting lists tripled its cost and
+    // changed no ranking on the known-item set.
+    if (analyzer instanceof org.apache.lucene.analysis.StopwordAnalyzerBase language) {
+      words.keySet().removeIf(word -> language.getStopwordSet().contains(word));
+    }
     BooleanQuery.Builder query = new BooleanQuery.Builder();
     query.add(bag(TEXT, stemmed), BooleanClause.Occur.SHOULD);
     if (!words.isEmpty()) {
       query.add(new BoostQuery(bag(EXACT_TEXT, words), EXACT_WEIGHT), BooleanClause.Occur.SHOULD);
     }
+    Query pairQuery = null;
     if (exact.size() > 1) {
       BooleanQuery.Builder pairs = new BooleanQuery.Builder();
       Set<String> seen = new java.util.HashSet<>();
@@ -347,9 +366,9 @@ final class TextIndex implements Closeable {
               .build(), BooleanClause.Occur.SHOULD);
         }
       }
-      query.add(new BoostQuery(pairs.build(), PAIR_WEIGHT), BooleanClause.Occur.SHOULD);
+      pairQuery = pairs.build();
     }
-    return query.build();
+    return new TextQuery(query.build(), pairQuery);
   }
 
   /**
@@ -357,7 +376,7 @@ final class TextIndex implements Closeable {
    * ones; when {@code sequence} is given, also every term in order with its position (the first
    * {@code MAX_QUERY_PAIRS + 1}).
    */
-  private static Map<String, Integer> terms(Analyzer analyzer, String field, String text, List<String> sequence,
+  static Map<String, Integer> terms(Analyzer analyzer, String field, String text, List<String> sequence,
       List<Integer> positions) throws IOException {
     Map<String, Integer> terms = new LinkedHashMap<>();
     try (TokenStream tokens = analyzer.tokenStream(field, text)) {
@@ -382,7 +401,7 @@ final class TextIndex implements Closeable {
     return terms;
   }
 
-  private static Query bag(String field, Map<String, Integer> terms) {
+  static Query bag(String field, Map<String, Integer> terms) {
     BooleanQuery.Builder query = new BooleanQuery.Builder();
     terms.forEach(
         (value, count) -> {
@@ -392,19 +411,38 @@ final class TextIndex implements Closeable {
     return query.build();
   }
 
-  /** The best {@code n} pages, by BM25 score then page id. */
-  List<Match> search(Query query, int n, Collection<String> documentIds) throws IOException {
-    Query filtered = query;
+  /**
+   * The best {@code n} pages, by score then page id: BM25 of the terms, plus {@link #PAIR_WEIGHT}
+   * times the pairs' score for the best {@link #RESCORE_WINDOW} pages.
+   */
+  List<Match> search(TextQuery query, int n, Collection<String> documentIds) throws IOException {
+    Query filtered = query.terms();
     if (!documentIds.isEmpty()) {
       List<BytesRef> ids = documentIds.stream().map(BytesRef::new).toList();
       filtered =
           new BooleanQuery.Builder()
-              .add(query, BooleanClause.Occur.MUST)
+              .add(query.terms(), BooleanClause.Occur.MUST)
               .add(new TermInSetQuery(DOCUMENT_ID, ids), BooleanClause.Occur.FILTER)
               .build();
     }
     IndexSearcher searcher = searchers.acquire();
     try {
+      if (query.pairs() != null) {
+        int window = Math.max(n, RESCORE_WINDOW);
+        org.apache.lucene.search.TopDocs rescored = org.apache.lucene.search.QueryRescorer.rescore(
+            searcher, searcher.search(filtered, window), query.pairs(), PAIR_WEIGHT, window);
+        List<Match> matches = new ArrayList<>(rescored.scoreDocs.length);
+        for (ScoreDoc hit : rescored.scoreDocs) {
+          long pageId = pageId(searcher, hit.doc);
+          if (pageId >= 0) {
+            matches.add(new Match(pageId, hit.score));
+          }
+        }
+        return matches.stream()
+            .sorted(java.util.Comparator.comparingDouble((Match m) -> -m.score()).thenComparingLong(Match::pageId))
+            .limit(n)
+            .toList();
+      }
       TopFieldDocs top = searcher.search(filtered, n, SCORE_THEN_PAGE_ID, true);
       // The page id is the second sort key, so every hit carries it: no stored field is read
       // (decompressing stored-field blocks for 100 hits cost more than the BM25 search).
@@ -433,13 +471,10 @@ final class TextIndex implements Closeable {
       org.apache.lucene.search.TopDocs top = searcher.search(knn, chunks);
       Map<Long, Float> best = new LinkedHashMap<>();
       for (ScoreDoc hit : top.scoreDocs) {
-        org.apache.lucene.index.LeafReaderContext leaf = searcher.getIndexReader().leaves()
-            .get(org.apache.lucene.index.ReaderUtil.subIndex(hit.doc, searcher.getIndexReader().leaves()));
-        org.apache.lucene.index.NumericDocValues ids = leaf.reader().getNumericDocValues(PAGE_ID);
-        if (ids == null || !ids.advanceExact(hit.doc - leaf.docBase)) {
-          continue;
+        long pageId = pageId(searcher, hit.doc);
+        if (pageId >= 0) {
+          best.merge(pageId, hit.score, Math::max);
         }
-        best.merge(ids.longValue(), hit.score, Math::max);
       }
       return best.entrySet().stream()
           .sorted(Map.Entry.<Long, Float>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
@@ -451,9 +486,17 @@ final class TextIndex implements Closeable {
     }
   }
 
+  /** The page id of a Lucene document (a page or a chunk of one), or -1 if it has none. */
+  private static long pageId(IndexSearcher searcher, int doc) throws IOException {
+    List<org.apache.lucene.index.LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    org.apache.lucene.index.LeafReaderContext leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
+    org.apache.lucene.index.NumericDocValues ids = leaf.reader().getNumericDocValues(PAGE_ID);
+    return ids != null && ids.advanceExact(doc - leaf.docBase) ? ids.longValue() : -1;
+  }
+
   /** The passage of {@code text} that best matches, HTML-escaped, or the start of the text. */
-  String snippet(Query query, String text) throws IOException {
-    Object snippet = highlighter.highlightWithoutSearcher(TEXT, query, text, 1);
+  String snippet(TextQuery query, String text) throws IOException {
+    Object snippet = highlighter.highlightWithoutSearcher(TEXT, query.terms(), text, 1);
     return snippet == null ? "" : snippet.toString().strip();
   }
 

@@ -24,15 +24,15 @@ class BuiltinSyntheticTest {
     assertThat(checks).containsExactly(
         "[OK]   synthetic pages: 80",
         "[OK]   synthetic queries: 139",
-        "[OK]   synthetic bm25 nDCG@10: 0.9651",
-        "[OK]   synthetic bm25 nDCG@5: 0.9651",
-        "[OK]   synthetic bm25 MRR@10: 0.9604",
-        "[OK]   synthetic bm25 MAP@100: 0.9604",
-        "[OK]   synthetic bm25 P@1: 0.9424",
+        "[OK]   synthetic bm25 nDCG@10: 0.9678",
+        "[OK]   synthetic bm25 nDCG@5: 0.9678",
+        "[OK]   synthetic bm25 MRR@10: 0.9640",
+        "[OK]   synthetic bm25 MAP@100: 0.9640",
+        "[OK]   synthetic bm25 P@1: 0.9496",
         "[OK]   synthetic bm25 Recall@10: 0.9784",
         "[OK]   synthetic bm25 Recall@100: 0.9784");
     assertThat(result.out())
         .contains("synthetic (builtin synthetic): 139 queries, 80 pages; * = nDCG@10, scores x 100")
-        .containsPattern("bm25 +text +96\\.51 +96\\.51 +96\\.04 +97\\.84 +97\\.84 ");
+        .containsPattern("bm25 +text +96\\.78 +96\\.78 +96\\.40 +97\\.84 +97\\.84 ");
   }
 }
