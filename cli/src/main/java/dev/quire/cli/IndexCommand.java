@@ -70,7 +70,7 @@ final class IndexCommand implements Callable<Integer> {
     try (dev.quire.textembedding.TextEmbedder textEmbedder = text.open()) {
       if (textEmbedder == null) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--reembed-text needs --text-model bge-small");
+            "--reembed-text needs --text-model bge-small or a BGE-M3 folder");
       }
       try (Quire quire = Quire.open(location.config(), null, textEmbedder);
           me.tongfei.progressbar.ProgressBar bar = quiet ? null : new me.tongfei.progressbar.ProgressBarBuilder()

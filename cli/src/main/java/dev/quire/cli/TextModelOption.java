@@ -1,7 +1,7 @@
 package dev.quire.cli;
 
-import dev.quire.textembedding.OnnxTextEmbedder;
 import dev.quire.textembedding.TextEmbedder;
+import dev.quire.textembedding.TextModels;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -10,11 +10,13 @@ final class TextModelOption {
 
   @Option(
       names = "--text-model",
-      paramLabel = "bge-small|none",
+      paramLabel = "bge-small|none|DIR",
       defaultValue = "${env:QUIRE_TEXT_MODEL:-none}",
       description =
           "Text embedding model for the dense and hybrid first stages: bge-small (shipped with"
-              + " Quire, no download) or none (default: ${DEFAULT-VALUE}).")
+              + " Quire, no download), a BGE-M3 folder (config.json, model.safetensors,"
+              + " tokenizer.json, colbert_linear.pt, sparse_linear.pt; its dense vectors) or none"
+              + " (default: ${DEFAULT-VALUE}).")
   String textModel;
 
   @Option(
@@ -37,10 +39,11 @@ final class TextModelOption {
 
   /** The text embedder --text-model names, or null for none. */
   TextEmbedder open() {
-    return switch (textModel == null ? "none" : textModel.strip().toLowerCase(Locale.ROOT)) {
-      case "none", "" -> null;
-      case "bge-small" -> OnnxTextEmbedder.bgeSmall(OnnxTextEmbedder.Options.defaults());
-      default -> throw new IllegalArgumentException("--text-model is bge-small or none, not " + textModel);
-    };
+    try {
+      TextModels.check(textModel);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--text-model: " + e.getMessage(), e);
+    }
+    return TextModels.open(textModel);
   }
 }

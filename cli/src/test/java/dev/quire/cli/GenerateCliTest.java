@@ -319,7 +319,7 @@ class GenerateCliTest {
     assertThat(without.err()).contains("no text embedding model was given");
     Result bad = quire("search", "--index", index.toString(), "--text-model", "bert", "x");
     assertThat(bad.exitCode()).isNotZero();
-    assertThat(bad.err()).contains("--text-model is bge-small or none");
+    assertThat(bad.err()).contains("bge-small, none or a BGE-M3 folder").contains("'bert' is not a folder");
 
     Path later = dir.resolve("index-later");
     assertThat(quire("index", "--quiet", "--no-ocr", "--index", later.toString(), corpus.toString()).exitCode()).isZero();
@@ -331,6 +331,33 @@ class GenerateCliTest {
     Result needsModel = quire("index", "--reembed-text", "--index", later.toString());
     assertThat(needsModel.exitCode()).isEqualTo(2);
     assertThat(needsModel.err()).contains("--text-model bge-small");
+  }
+
+  @Test
+  void aBgeM3FolderIsTheTextModelAndAnIndexRefusesAnotherModel(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path bgeM3 = Path.of("../text-embedding/src/test/resources/dev/quire/textembedding/bge-m3/tiny-a")
+        .toAbsolutePath().normalize();
+    Path corpus = java.nio.file.Files.createDirectories(dir.resolve("corpus"));
+    writePdf(corpus.resolve("invoice.pdf"), "Balance due on this invoice: 1,240.00 dollars.");
+    writePdf(corpus.resolve("weather.pdf"), "Tomorrow will be sunny with a light breeze.");
+    Path index = dir.resolve("index");
+    Result indexed = quire("index", "--quiet", "--no-ocr", "--text-model", bgeM3.toString(),
+        "--index", index.toString(), corpus.toString());
+    assertThat(indexed.exitCode()).as(indexed.err()).isZero();
+    Result dense = quire("search", "--index", index.toString(), "--text-model", bgeM3.toString(),
+        "--first-stage", "dense", "--json", "-k", "2", "balance due");
+    assertThat(dense.exitCode()).as(dense.err()).isZero();
+    assertThat(JSON.readTree(dense.out()).at("/hits").size()).isEqualTo(2);
+    // vectors of the tiny BGE-M3 are not bge-small's: the index says so
+    Result other = quire("search", "--index", index.toString(), "--text-model", "bge-small",
+        "--first-stage", "dense", "balance due");
+    assertThat(other.exitCode()).isNotZero();
+    assertThat(other.err()).contains("bge-m3");
+    Path notAModel = java.nio.file.Files.createDirectories(dir.resolve("empty"));
+    Result missing = quire("search", "--index", index.toString(), "--text-model", notAModel.toString(), "x");
+    assertThat(missing.exitCode()).isNotZero();
+    assertThat(missing.err()).contains("has no config.json");
   }
 
   /** A one-page PDF whose text layer holds {@code text}. */

@@ -94,9 +94,8 @@ public final class QuireServer implements Closeable {
       opened.add(metrics);
       AuditLog audit = new AuditLog(data.resolve("audit.jsonl"), json, clock);
       opened.add(audit);
-      dev.quire.textembedding.TextEmbedder textEmbedder = config.textModel().equals("bge-small")
-          ? dev.quire.textembedding.OnnxTextEmbedder.bgeSmall(dev.quire.textembedding.OnnxTextEmbedder.Options.defaults())
-          : null;
+      dev.quire.textembedding.TextEmbedder textEmbedder =
+          dev.quire.textembedding.TextModels.open(config.textModel());
       if (textEmbedder != null) {
         opened.add(textEmbedder);
       }

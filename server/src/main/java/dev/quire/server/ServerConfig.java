@@ -53,8 +53,11 @@ public record ServerConfig(
     Objects.requireNonNull(webhooks, "webhooks");
     Objects.requireNonNull(sample, "sample");
     Objects.requireNonNull(tasks, "tasks");
-    if (!textModel.equals("bge-small") && !textModel.equals("none")) {
-      throw new IllegalArgumentException("textModel is bge-small or none, not '" + textModel + "'");
+    textModel = dev.quire.textembedding.TextModels.normalize(textModel);
+    try {
+      dev.quire.textembedding.TextModels.check(textModel);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("textModel: " + e.getMessage(), e);
     }
     apiKeys = List.copyOf(apiKeys);
     generationBackends = List.copyOf(generationBackends);

@@ -321,7 +321,7 @@ public final class ServerConfigLoader {
           backends(),
           taskBackends(),
           new ServerConfig.Tasks(labels(), integer("generation.quota.pagesPerDay", 0, Long.MAX_VALUE)),
-          string("textModel").strip().toLowerCase(java.util.Locale.ROOT));
+          string("textModel"));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage() + sourceHint(e.getMessage()), e);
     }

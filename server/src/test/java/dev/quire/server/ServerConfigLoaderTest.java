@@ -98,6 +98,22 @@ class ServerConfigLoaderTest {
   }
 
   @Test
+  void theTextModelIsBgeSmallNoneOrAFolder() throws Exception {
+    assertThat(ServerConfigLoader.load(null, Map.of(), Map.of()).textModel()).isEqualTo("bge-small");
+    assertThat(ServerConfigLoader.load(null, Map.of(), Map.of("textModel", " NONE ")).textModel()).isEqualTo("none");
+    Path folder = Files.createDirectories(dir.resolve("bge-m3"));
+    Files.writeString(folder.resolve("config.json"), "{}");
+    assertThat(ServerConfigLoader.load(null, Map.of("QUIRE_TEXT_MODEL", folder.toString()), Map.of()).textModel())
+        .isEqualTo(folder.toString());
+    assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of(), Map.of("textModel", "bert")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("textModel: text model is bge-small, none or a BGE-M3 folder: 'bert' is not a folder");
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of(), Map.of("textModel", empty.toString())))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("has no config.json");
+  }
+
+  @Test
   void variableNamesFollowTheSettingNames() {
     assertThat(ServerConfigLoader.variableOf("http.port")).isEqualTo("QUIRE_HTTP_PORT");
     assertThat(ServerConfigLoader.variableOf("limits.maxUploadBytes")).isEqualTo("QUIRE_LIMITS_MAX_UPLOAD_BYTES");

@@ -68,9 +68,9 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--lora", paramLabel = "DIR", description = "LoRA adapter folder for --model.")
   Path lora;
 
-  @Option(names = "--text-model", paramLabel = "bge-small|none", defaultValue = "none",
+  @Option(names = "--text-model", paramLabel = "bge-small|none|DIR", defaultValue = "none",
       description = "Text embedding model for the dense, bm25-dense and bm25-dense-maxsim variants:"
-          + " bge-small (shipped) or none (default: ${DEFAULT-VALUE}).")
+          + " bge-small (shipped), a BGE-M3 folder or none (default: ${DEFAULT-VALUE}).")
   String textModel;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "quire-eval",
@@ -185,14 +185,14 @@ public final class EvalCommand implements Callable<Integer> {
         variants, MetricsConfig.DEFAULT);
 
     List<Benchmark> benchmarks = new ArrayList<>();
-    if (!textModel.equals("none") && !textModel.equals("bge-small")) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--text-model is bge-small or none, not " + textModel);
+    try {
+      dev.quire.textembedding.TextModels.check(textModel);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--text-model: " + e.getMessage());
     }
     try (EvalProgress progress = new EvalProgress(quiet, stderr);
         MultiVectorEncoder encoder = model == null ? null : loader.load(model, lora);
-        dev.quire.textembedding.TextEmbedder textEmbedder = textModel.equals("bge-small")
-            ? dev.quire.textembedding.OnnxTextEmbedder.bgeSmall(dev.quire.textembedding.OnnxTextEmbedder.Options.defaults())
-            : null) {
+        dev.quire.textembedding.TextEmbedder textEmbedder = dev.quire.textembedding.TextModels.open(textModel)) {
       ModelInfo modelInfo = encoder == null ? null
           : new ModelInfo(model, Optional.ofNullable(lora), encoder.info());
       // Unknown variant names fail here, before any indexing.
