@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -196,9 +194,7 @@ final class DocumentBatch {
         : BatchOutput.file(format, csvColumns, keyField, out, options.output)) {
       List<Item> todo = documents.stream().filter(d -> !output.done().contains(d.key())).toList();
       boolean bar = !options.quiet && (options.output != null || documents.size() > 1);
-      try (ProgressBar progress = bar ? new ProgressBarBuilder().setTaskName(taskName)
-          .setInitialMax(documents.size()).setUnit(" docs", 1).setStyle(ProgressBarStyle.ASCII)
-          .setUpdateIntervalMillis(200).continuousUpdate().build() : null) {
+      try (ProgressBar progress = bar ? ProgressBars.builder(taskName, documents.size(), " docs").build() : null) {
         if (progress != null) {
           progress.stepTo(documents.size() - todo.size());
         }

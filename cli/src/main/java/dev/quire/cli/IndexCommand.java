@@ -73,9 +73,7 @@ final class IndexCommand implements Callable<Integer> {
             "--reembed-text needs --text-model bge-small or a BGE-M3 folder");
       }
       try (Quire quire = Quire.open(location.config(), null, textEmbedder);
-          me.tongfei.progressbar.ProgressBar bar = quiet ? null : new me.tongfei.progressbar.ProgressBarBuilder()
-              .setTaskName("Embedding text").setInitialMax(quire.documents().size()).setUnit(" docs", 1)
-              .setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII).build()) {
+          me.tongfei.progressbar.ProgressBar bar = quiet ? null : ProgressBars.builder("Embedding text", quire.documents().size(), " docs").build()) {
         int pages = quire.reembedText((done, total) -> {
           if (bar != null) {
             bar.stepTo(done);

@@ -5,8 +5,6 @@ import dev.quire.indexing.IndexListener;
 import dev.quire.indexing.IndexReport;
 import java.nio.file.Path;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /** A progress bar over files, with the current file and the pages done as its message. */
 final class IndexProgress implements IndexListener, AutoCloseable {
@@ -25,14 +23,7 @@ final class IndexProgress implements IndexListener, AutoCloseable {
       return;
     }
     bar =
-        new ProgressBarBuilder()
-            .setTaskName("Indexing")
-            .setInitialMax(files)
-            .setUnit(" files", 1)
-            .setStyle(ProgressBarStyle.ASCII)
-            .setUpdateIntervalMillis(200)
-            .continuousUpdate()
-            .build();
+        ProgressBars.builder("Indexing", files, " files").build();
   }
 
   @Override

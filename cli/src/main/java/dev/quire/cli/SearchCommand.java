@@ -63,6 +63,21 @@ final class SearchCommand implements Callable<Integer> {
       description = "Share of the depth a pre-filter keeps (default: ${DEFAULT-VALUE}).")
   double ratio;
 
+  @Option(
+      names = "--fusion",
+      paramLabel = "rrf|convex",
+      defaultValue = "rrf",
+      description = "How --first-stage hybrid joins BM25 and dense: reciprocal-rank fusion or a convex"
+          + " combination of min-max normalised scores (default: ${DEFAULT-VALUE}).")
+  String fusion;
+
+  @Option(
+      names = "--dense-weight",
+      paramLabel = "W",
+      description = "The dense side's weight in the hybrid fusion, 0..1 (BM25 weighs 1 - W; default:"
+          + " the fusion's measured weight, 0.167 for rrf, 0.3 for convex).")
+  Double denseWeight;
+
   @Option(names = "--document", paramLabel = "ID", description = "Only these documents (repeatable).")
   List<String> documents = List.of();
 
@@ -70,6 +85,12 @@ final class SearchCommand implements Callable<Integer> {
   boolean json;
 
   @Spec CommandSpec spec;
+
+  private dev.quire.retrieval.Fusion fusion() {
+    dev.quire.retrieval.Fusion.Method method = dev.quire.retrieval.Fusion.Method.parse(fusion);
+    return denseWeight == null ? dev.quire.retrieval.Fusion.of(method)
+        : new dev.quire.retrieval.Fusion(method, denseWeight);
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -79,7 +100,8 @@ final class SearchCommand implements Callable<Integer> {
             depth,
             SearchConfig.parseScorers(scorers),
             ratio,
-            SearchConfig.defaults().rrfK());
+            SearchConfig.defaults().rrfK(),
+            fusion());
     QuireConfig config = location.config().withSearch(search);
     Reports.requireExistingIndex(location.directory);
     PrintWriter out = spec.commandLine().getOut();

@@ -314,6 +314,19 @@ class GenerateCliTest {
     assertThat(hybrid.exitCode()).as(hybrid.err()).isZero();
     assertThat(JSON.readTree(hybrid.out()).at("/hits/0/source_path").asText(
         JSON.readTree(hybrid.out()).at("/hits/0/sourcePath").asText())).endsWith("invoice.pdf");
+    Result convex = quire("search", "--index", index.toString(), "--text-model", "bge-small", "--first-stage",
+        "hybrid", "--fusion", "convex", "--dense-weight", "0.9", "--json", "-k", "1", "money", "owed");
+    assertThat(convex.exitCode()).as(convex.err()).isZero();
+    assertThat(JSON.readTree(convex.out()).at("/hits/0/source_path").asText(
+        JSON.readTree(convex.out()).at("/hits/0/sourcePath").asText())).endsWith("invoice.pdf");
+    Result badFusion = quire("search", "--index", index.toString(), "--text-model", "bge-small", "--first-stage",
+        "hybrid", "--fusion", "max", "money");
+    assertThat(badFusion.exitCode()).isNotZero();
+    assertThat(badFusion.err()).contains("expected rrf or convex");
+    Result badWeight = quire("search", "--index", index.toString(), "--text-model", "bge-small", "--first-stage",
+        "hybrid", "--dense-weight", "2", "money");
+    assertThat(badWeight.exitCode()).isNotZero();
+    assertThat(badWeight.err()).contains("dense weight must be in [0, 1], got 2.0");
     Result without = quire("search", "--index", index.toString(), "--first-stage", "dense", "money", "owed");
     assertThat(without.exitCode()).isNotZero();
     assertThat(without.err()).contains("no text embedding model was given");

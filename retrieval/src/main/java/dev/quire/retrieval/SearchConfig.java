@@ -17,9 +17,15 @@ import java.util.List;
  *     keeps the first stage's order (BM25 only, even with a model loaded)
  * @param prefilterRatio the share of the depth an intermediate stage passes on, in (0, 1]
  * @param rrfK the constant of reciprocal-rank fusion (60 in the original paper)
+ * @param fusion how the hybrid first stage joins BM25 and the dense ranking
  */
 public record SearchConfig(
-    FirstStage firstStage, int depth, List<Scorer> scorers, double prefilterRatio, int rrfK) {
+    FirstStage firstStage, int depth, List<Scorer> scorers, double prefilterRatio, int rrfK, Fusion fusion) {
+
+  /** With the default {@link Fusion}. */
+  public SearchConfig(FirstStage firstStage, int depth, List<Scorer> scorers, double prefilterRatio, int rrfK) {
+    this(firstStage, depth, scorers, prefilterRatio, rrfK, Fusion.defaults());
+  }
 
   public SearchConfig {
     if (depth < 1) {
@@ -35,6 +41,9 @@ public record SearchConfig(
     }
     if (rrfK < 1) {
       throw new IllegalArgumentException("RRF constant must be positive, got " + rrfK);
+    }
+    if (fusion == null) {
+      throw new IllegalArgumentException("fusion must not be null");
     }
     scorers = List.copyOf(scorers);
   }
@@ -73,18 +82,22 @@ public record SearchConfig(
   }
 
   public SearchConfig withFirstStage(FirstStage stage) {
-    return new SearchConfig(stage, depth, scorers, prefilterRatio, rrfK);
+    return new SearchConfig(stage, depth, scorers, prefilterRatio, rrfK, fusion);
   }
 
   public SearchConfig withDepth(int newDepth) {
-    return new SearchConfig(firstStage, newDepth, scorers, prefilterRatio, rrfK);
+    return new SearchConfig(firstStage, newDepth, scorers, prefilterRatio, rrfK, fusion);
   }
 
   public SearchConfig withScorers(List<Scorer> chain) {
-    return new SearchConfig(firstStage, depth, chain, prefilterRatio, rrfK);
+    return new SearchConfig(firstStage, depth, chain, prefilterRatio, rrfK, fusion);
+  }
+
+  public SearchConfig withFusion(Fusion newFusion) {
+    return new SearchConfig(firstStage, depth, scorers, prefilterRatio, rrfK, newFusion);
   }
 
   public SearchConfig withPrefilterRatio(double ratio) {
-    return new SearchConfig(firstStage, depth, scorers, ratio, rrfK);
+    return new SearchConfig(firstStage, depth, scorers, ratio, rrfK, fusion);
   }
 }

@@ -31,15 +31,6 @@ public final class Searcher {
 
   private static final int SNIPPET_CHARS = 240;
 
-  /**
-   * The dense ranking's weight in the hybrid fusion (BM25's is 1). Measured on the synthetic
-   * corpus, whose questions name an invoice number, a person or an account (nDCG@10, one run):
-   * BM25 96.3; fused with weight 1 87.8, 0.5 92.4, 0.3 93.1, 0.2 94.7, 0.1 95.5. At 0.2 BM25's
-   * order mostly stands where it has the words, and the dense pages still lead where BM25 finds
-   * little or nothing ("money owed" for a page that says "balance due").
-   */
-  static final double HYBRID_DENSE_WEIGHT = 0.2;
-
   private final PageIndex index;
   private final MultiVectorEncoder encoder;
   private final dev.quire.textembedding.TextEmbedder textEmbedder;
@@ -196,8 +187,11 @@ public final class Searcher {
       List<TextHit> text = bm25(request, n, stages);
       List<TextHit> dense = dense(request, n, stages);
       long t = System.nanoTime();
-      List<Ranked> fused = ReciprocalRankFusion.fuseWeighted(textRanking(text), textRanking(dense),
-          request.config().rrfK(), HYBRID_DENSE_WEIGHT);
+      Fusion fusion = request.config().fusion();
+      List<Ranked> fused = fusion.method() == Fusion.Method.CONVEX
+          ? ReciprocalRankFusion.convex(textRanking(text), textRanking(dense), fusion.denseWeight())
+          : ReciprocalRankFusion.fuseWeighted(textRanking(text), textRanking(dense), request.config().rrfK(),
+              fusion.denseWeight());
       if (fused.size() > n) {
         fused = fused.subList(0, n);
       }

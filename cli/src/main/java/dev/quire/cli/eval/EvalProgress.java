@@ -7,8 +7,6 @@ import dev.quire.indexing.IndexReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /** Progress bars on the terminal's error stream: pages indexed, then searches done. */
 final class EvalProgress implements EvalListener, AutoCloseable {
@@ -82,14 +80,7 @@ final class EvalProgress implements EvalListener, AutoCloseable {
     if (quiet) {
       return;
     }
-    bar = new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(Math.max(total, -1))
-        .setUnit(unit, 1)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(200)
-        .continuousUpdate()
-        .build();
+    bar = dev.quire.cli.ProgressBars.builder(task, Math.max(total, -1), unit).build();
   }
 
   @Override

@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -218,9 +216,8 @@ final class TasksCommand implements Callable<Integer> {
     public void started(String task, int items) {
       close();
       if (!quiet) {
-        bar = new ProgressBarBuilder().setTaskName(task.substring(0, 1).toUpperCase(Locale.ROOT) + task.substring(1))
-            .setInitialMax(items).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
-            .continuousUpdate().build();
+        bar = dev.quire.cli.ProgressBars.builder(task.substring(0, 1).toUpperCase(Locale.ROOT) + task.substring(1),
+            items, "").build();
       }
     }
 

@@ -2,6 +2,7 @@ package dev.quire.evaluation.benchmark;
 
 import dev.quire.index.IndexStats;
 import dev.quire.retrieval.FirstStage;
+import dev.quire.retrieval.Fusion;
 import dev.quire.retrieval.Scorer;
 import dev.quire.retrieval.SearchConfig;
 import java.util.ArrayList;
@@ -63,7 +64,8 @@ public record Variant(String name, String description, SearchConfig search, int 
 
   /**
    * As {@link #ablations(int, int, List, boolean)}, with the text embedding first stages when
-   * {@code text}: dense (the HNSW's nearest pages by text), bm25-dense (the two fused by RRF) and,
+   * {@code text}: dense (the HNSW's nearest pages by text), bm25-dense (the two fused by RRF),
+   * bm25-dense-convex (their scores combined) and,
    * with a model, bm25-dense-maxsim (the fused candidates rescored as the engine's default does).
    */
   public static List<Variant> ablations(int k, int depth, List<Double> ratios, boolean model, boolean text) {
@@ -73,8 +75,14 @@ public record Variant(String name, String description, SearchConfig search, int 
     if (text) {
       variants.add(new Variant("dense", "the pages whose text chunks are nearest the query's text embedding (HNSW)",
           base.withFirstStage(FirstStage.DENSE).withScorers(List.of()).withDepth(k), k));
-      variants.add(new Variant("bm25-dense", "BM25 and dense fused by reciprocal rank (k = 60)",
-          base.withFirstStage(FirstStage.HYBRID).withScorers(List.of()).withDepth(k), k));
+      SearchConfig hybrid = base.withFirstStage(FirstStage.HYBRID).withScorers(List.of()).withDepth(k);
+      variants.add(new Variant("bm25-dense", String.format(Locale.ROOT,
+          "BM25 and dense fused by reciprocal rank (k = 60, dense weight %.3f)", hybrid.fusion().denseWeight()),
+          hybrid, k));
+      Fusion convex = Fusion.of(Fusion.Method.CONVEX);
+      variants.add(new Variant("bm25-dense-convex", String.format(Locale.ROOT,
+          "BM25 and dense scores, each min-max normalised, combined with dense weight %.2f", convex.denseWeight()),
+          hybrid.withFusion(convex), k));
     }
     if (!model) {
       return variants;
@@ -119,7 +127,8 @@ public record Variant(String name, String description, SearchConfig search, int 
   public String signature() {
     String chain = usesModel() ? search.scorers().stream().map(Scorer::label).collect(Collectors.joining(",")) : "none";
     return search.firstStage().label() + " " + chain + " depth=" + search.depth() + " ratio=" + search.prefilterRatio()
-        + " rrf=" + search.rrfK() + " k=" + k + (search.scorers().size() > 1 ? " rerank=" + search.passedOn() : "");
+        + " rrf=" + search.rrfK() + " k=" + k + (search.scorers().size() > 1 ? " rerank=" + search.passedOn() : "")
+        + (search.firstStage() == FirstStage.HYBRID ? " fusion=" + search.fusion() : "");
   }
 
   /** The query x page representation, e.g. {@code float x half}, for the comparison table. */
