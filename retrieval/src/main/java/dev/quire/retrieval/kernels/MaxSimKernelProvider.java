@@ -148,9 +148,9 @@ public final class MaxSimKernelProvider {
     int bits = Integer.parseInt(wanted);
     if (bits > preferred) {
       LOG.warn("MaxSim kernels: panama-{} (-D{}={}) above the CPU's preferred {} bits: the Vector API "
-          + "emulates the wider vectors, slowly", bits, PROPERTY, setting, preferred);
+          + "emulates the wider vectors, slowly", bits, PROPERTY, wanted, preferred);
     } else {
-      LOG.info("MaxSim kernels: panama-{} (-D{}={}; the CPU prefers {} bits)", bits, PROPERTY, setting, preferred);
+      LOG.info("MaxSim kernels: panama-{} (-D{}={}; the CPU prefers {} bits)", bits, PROPERTY, wanted, preferred);
     }
     return of(bits);
   }
