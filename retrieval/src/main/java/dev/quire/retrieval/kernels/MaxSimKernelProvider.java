@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
@@ -134,6 +135,12 @@ public final class MaxSimKernelProvider {
     }
     int preferred = preferredVectorBits().orElseThrow();
     if (wanted.equals("auto")) {
+      Optional<String> interpreted = withoutC2();
+      if (interpreted.isPresent()) {
+        LOG.warn("MaxSim kernels: scalar (SIMD off: {}; the Vector API is only fast once C2 compiles it)",
+            interpreted.get());
+        return SCALAR;
+      }
       if (preferred >= 512) {
         LOG.debug("MaxSim kernels: panama-512 (the CPU's preferred vector size is {} bits)", preferred);
         return of(512);
@@ -153,6 +160,38 @@ public final class MaxSimKernelProvider {
       LOG.info("MaxSim kernels: panama-{} (-D{}={}; the CPU prefers {} bits)", bits, PROPERTY, wanted, preferred);
     }
     return of(bits);
+  }
+
+  /** Why this JVM never compiles with C2 ({@code -Xint}, {@code -XX:TieredStopAtLevel} below 4), if it does not. */
+  static Optional<String> withoutC2() {
+    if (ModuleLayer.boot().findModule("jdk.management").isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return VmOptions.withoutC2();
+    } catch (RuntimeException | LinkageError e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Reads HotSpot's flags; loaded only where {@code jdk.management} is present. */
+  private static final class VmOptions {
+    static Optional<String> withoutC2() {
+      var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(
+          com.sun.management.HotSpotDiagnosticMXBean.class);
+      if (hotspot == null) {
+        return Optional.empty();
+      }
+      if (hotspot.getVMOption("UseCompiler").getValue().equals("false")) {
+        return Optional.of("the JVM only interprets (-Xint)");
+      }
+      String level = hotspot.getVMOption("TieredStopAtLevel").getValue();
+      boolean tiered = hotspot.getVMOption("TieredCompilation").getValue().equals("true");
+      if (tiered && Integer.parseInt(level) < 4) {
+        return Optional.of("-XX:TieredStopAtLevel=" + level + " keeps C2 off");
+      }
+      return Optional.empty();
+    }
   }
 
   private static IntFunction<MaxSimKernels> panama(String className) {

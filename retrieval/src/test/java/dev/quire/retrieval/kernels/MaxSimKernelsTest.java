@@ -82,22 +82,35 @@ class MaxSimKernelsTest {
    */
   @Test
   void aJvmWithoutTheVectorModuleScoresOnTheScalarKernels() throws Exception {
-    String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-    Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        WithoutVectorModule.class.getName())
-        .redirectErrorStream(true)
-        .start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output)
+    assertThat(fork())
         .contains("kernels scalar, module present false")
         .contains("MaxSim kernels: scalar (SIMD off: the jdk.incubator.vector module is absent")
         .doesNotContain("NoClassDefFoundError")
         .doesNotContain("incubator modules");
   }
 
-  /** The forked JVM of the test above. */
+  /** Without C2 the Vector API would box every vector: slower than the scalar kernels. */
+  @Test
+  void aJvmWithoutC2ScoresOnTheScalarKernels() throws Exception {
+    assertThat(fork("--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1"))
+        .contains("kernels scalar, module present true")
+        .contains("MaxSim kernels: scalar (SIMD off: -XX:TieredStopAtLevel=1 keeps C2 off");
+  }
+
+  /** Runs {@link WithoutVectorModule} in a new JVM with {@code flags}; returns its output. */
+  private static String fork(String... flags) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(List.of(flags));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), WithoutVectorModule.class.getName()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    return output;
+  }
+
+  /** The forked JVM of the tests above: scores a page with the kernels lookup() chose. */
   public static final class WithoutVectorModule {
     public static void main(String[] args) {
       PreparedQuery q = PreparedQuery.prepare(Pages.unitVectors(1, 3, 128), 3, 128);
