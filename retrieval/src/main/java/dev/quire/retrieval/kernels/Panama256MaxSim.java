@@ -282,10 +282,14 @@ final class Panama256MaxSim implements MaxSimKernels {
         }
       }
     }
+    // A plain loop: AVX2 has no 64-bit lane minimum to reduce with, and a reduction C2 does not
+    // intrinsify boxes its vector (64 bytes per query token and page).
     for (int i = 0; i < q.tokens(); i++) {
-      LongVector lo = LongVector.fromArray(LONGS, laneMinima, i * CODE_LANES);
-      LongVector hi = LongVector.fromArray(LONGS, laneMinima, i * CODE_LANES + CODE_V);
-      minima[i] = (int) lo.min(hi).reduceLanes(VectorOperators.MIN);
+      long minimum = Long.MAX_VALUE;
+      for (int lane = i * CODE_LANES; lane < (i + 1) * CODE_LANES; lane++) {
+        minimum = Math.min(minimum, laneMinima[lane]);
+      }
+      minima[i] = (int) minimum;
     }
   }
 
