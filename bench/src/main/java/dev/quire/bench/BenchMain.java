@@ -56,6 +56,7 @@ public final class BenchMain {
 
   /** The benchmark class of the instruction rates the kernels are held against. */
   private static final String LIMITS = "MachineLimitBenchmark";
+  private static final String WIDTHS = "KernelWidthBenchmark";
 
   /** Reading through the store may cost at most this fraction of the in-memory page rate. */
   private static final double STORE_RATIO_GOAL = 0.95;
@@ -146,7 +147,39 @@ public final class BenchMain {
     }
     appendStoreComparison(results, out);
     appendMachineLimits(results, out);
+    appendWidths(results, out);
     return out.toString();
+  }
+
+  /** {@link KernelWidthBenchmark}: each kernel on each vector width, and its ratio to the scalar twin. */
+  private static void appendWidths(Collection<RunResult> results, StringBuilder out) {
+    StringBuilder lines = new StringBuilder();
+    for (RunResult result : results) {
+      String name = name(result);
+      if (!name.startsWith(WIDTHS + ".")) {
+        continue;
+      }
+      double rate = result.getPrimaryResult().getScore();
+      String ratio = "-";
+      for (RunResult scalar : results) {
+        if (name(scalar).equals(name) && "scalar".equals(scalar.getParams().getParam("kernels"))
+            && scalar.getParams().getParam("dim").equals(result.getParams().getParam("dim"))) {
+          double b = scalar.getPrimaryResult().getScore();
+          double error = rate / b * Math.hypot(result.getPrimaryResult().getScoreError() / rate,
+              scalar.getPrimaryResult().getScoreError() / b);
+          ratio = String.format(Locale.ROOT, "%.1fx +- %.1f", rate / b, error);
+        }
+      }
+      lines.append(String.format(Locale.ROOT, "%-14s %5d %7s %,14.0f +- %,8.0f %16s%n",
+          name.substring(WIDTHS.length() + 1), dim(result), result.getParams().getParam("kernels"),
+          rate, result.getPrimaryResult().getScoreError(), ratio));
+    }
+    if (lines.isEmpty()) {
+      return;
+    }
+    out.append(String.format("%nKernels on each vector width (one thread)%n"));
+    out.append(String.format(Locale.ROOT, "%-14s %5s %7s %26s %16s%n", "kernel", "dim", "width", "pages/s", "vs scalar"));
+    out.append(lines);
   }
 
   /** Each store benchmark against its in-memory twin with the same parameters and threads. */

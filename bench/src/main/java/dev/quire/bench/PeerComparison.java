@@ -1,5 +1,6 @@
 package dev.quire.bench;
 
+import dev.quire.retrieval.kernels.MaxSimKernelProvider;
 import dev.quire.retrieval.kernels.MaxSimScorer;
 import dev.quire.index.PageCodec;
 import dev.quire.retrieval.kernels.PreparedQuery;
@@ -90,8 +91,8 @@ public final class PeerComparison {
           out.write(bytes.array());
         }
       }
-      System.out.printf(Locale.ROOT, "{\"engine\": \"quire\", \"threads\": %d, \"pages_per_second\": %.1f, \"simd\": %b}%n",
-          threads, pages / best, MaxSimScorer.SIMD);
+      System.out.printf(Locale.ROOT, "{\"engine\": \"quire\", \"threads\": %d, \"pages_per_second\": %.1f, \"simd\": %b, \"kernels\": \"%s\"}%n",
+          threads, pages / best, MaxSimKernelProvider.lookup().simd(), MaxSimKernelProvider.lookup().name());
     }
   }
 

@@ -4,12 +4,31 @@ import dev.quire.index.PageCodec;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Plain-loop twins of the {@link MaxSimScorer} kernels over the same stored layouts: the behaviour
- * the SIMD kernels must match, and the fallback where 512-bit vectors are not available.
+ * Plain-loop twins of the Panama kernels over the same stored layouts: the behaviour the SIMD
+ * kernels must match, and the {@link MaxSimKernels} of a JVM without {@code jdk.incubator.vector}
+ * or without 256-bit vectors. Stateless: {@link #INSTANCE} serves every thread.
  */
-public final class ScalarMaxSim {
+public final class ScalarMaxSim implements MaxSimKernels {
+
+  /** The scalar kernels (they keep no scratch). */
+  public static final ScalarMaxSim INSTANCE = new ScalarMaxSim();
 
   private ScalarMaxSim() {}
+
+  @Override
+  public float halfPrecision(PreparedQuery q, MemorySegment segment, long offset, int pageTokens) {
+    return halfPrecision(q, segment.asSlice(offset, PageCodec.halfBytes(pageTokens, q.dim())), pageTokens);
+  }
+
+  @Override
+  public float asymmetric(PreparedQuery q, MemorySegment segment, long offset, int pageTokens) {
+    return asymmetric(q, segment.asSlice(offset, PageCodec.binaryBytes(pageTokens, q.dim())), pageTokens);
+  }
+
+  @Override
+  public void minimumDistances(PreparedQuery q, MemorySegment segment, long offset, int pageTokens, int[] minima) {
+    minimumDistances(q, segment.asSlice(offset, PageCodec.binaryBytes(pageTokens, q.dim())), pageTokens, minima);
+  }
 
   /** Sum over query tokens of the maximum dot product with the page's binary16 tokens. */
   public static float halfPrecision(PreparedQuery q, MemorySegment half, int pageTokens) {
