@@ -50,6 +50,17 @@ class ExpectationsTest {
   }
 
   @Test
+  void aVariantMayHoldItsOwnTolerance() throws IOException {
+    List<ExpectationCheck> checks = Expectations.check(result(COMMITTED), SETTINGS,
+        expected("{\"bm25\": {\"tolerance\": 0.01, \"ndcg_at_10\": 0.505, \"recall_at_100\": 0.52}}", 3));
+    assertThat(checks).extracting(ExpectationCheck::line).containsExactly(
+        "[OK]   synthetic pages: 3",
+        "[OK]   synthetic queries: 2",
+        "[OK]   synthetic bm25 nDCG@10: 0.5000",
+        "[FAIL] synthetic bm25 Recall@100: expected 0.5200, got 0.5000 (tolerance 0.01)");
+  }
+
+  @Test
   void eachNumberGetsOneOkOrFailLine() throws IOException {
     List<ExpectationCheck> checks = Expectations.check(result(COMMITTED), SETTINGS,
         expected("{\"bm25\": {\"ndcg_at_10\": 0.5, \"recall_at_100\": 0.5000001}, \"hamming\": {\"ndcg_at_10\": 0.7}}", 4));
