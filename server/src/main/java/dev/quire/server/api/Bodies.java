@@ -54,7 +54,8 @@ final class Bodies {
             : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     String why = e.getOriginalMessage() == null ? "" : jsonTypes(e.getOriginalMessage());
     why = AccessControl.abbreviate(why.replaceAll("\\s+", " "));
-    return new ApiException(400, "INVALID_JSON", "the request body is not valid for this route" + where + ": " + why);
+    return new RequestValidationException(
+        "INVALID_JSON", "the request body is not valid for this route" + where + ": " + why, null);
   }
 
   private static final Pattern JAVA_TYPE = Pattern.compile("`([a-zA-Z0-9_.$<>, ]+)`");

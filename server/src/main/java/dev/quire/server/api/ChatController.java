@@ -8,6 +8,7 @@ import dev.quire.datasets.DocumentRejectedException;
 import dev.quire.datasets.LoadedDocument;
 import dev.quire.generation.DecodingSettings;
 import dev.quire.generation.FinishReason;
+import dev.quire.generation.PromptRefusedException;
 import dev.quire.generation.backend.ChatCompletion;
 import dev.quire.generation.backend.ChatLogprob;
 import dev.quire.generation.backend.ChatRequest;
@@ -117,6 +118,8 @@ final class ChatController {
       throw new ApiException(429, "BACKEND_BUSY", e.getMessage());
     } catch (ChatTemplateException e) {
       throw invalid("the model's chat template refused the messages: " + e.getMessage(), "messages");
+    } catch (PromptRefusedException e) {
+      throw invalid(e.getMessage(), "messages");
     } catch (RemoteBackendException e) {
       throw new ApiException(502, "BACKEND_FAILED", e.getMessage());
     } catch (UnsupportedSchemaException e) {
@@ -251,7 +254,15 @@ final class ChatController {
             + "[?collection=NAME]", where);
       }
       String collectionName = null;
-      String query = URI.create(address).getRawQuery();
+      String query;
+      int number;
+      try {
+        query = URI.create(address).getRawQuery();
+        number = Integer.parseInt(page.group(2));
+      } catch (IllegalArgumentException e) { // a malformed URI, a page number past int
+        throw invalid(where + ": '" + AccessControl.abbreviate(address) + "' is not a valid page"
+            + " reference (quire://documents/{id}/pages/{n}[?collection=NAME])", where);
+      }
       if (query != null) {
         for (String pair : query.split("&")) {
           if (pair.startsWith("collection=")) {
@@ -260,7 +271,6 @@ final class ChatController {
         }
       }
       Collection collection = access.readable(ctx, collectionName);
-      int number = Integer.parseInt(page.group(2));
       Optional<Path> file = collection.quire().pageImage(page.group(1), number, false);
       if (file.isEmpty()) {
         throw ApiException.notFound("PAGE_NOT_FOUND", "no page " + number + " of document '"
@@ -334,12 +344,20 @@ final class ChatController {
     List<String> stop = new ArrayList<>();
     JsonNode stopNode = body.path("stop");
     if (stopNode.isTextual()) {
+      if (stopNode.asText().isEmpty()) {
+        throw invalid("stop must not be empty", "stop");
+      }
       stop.add(stopNode.asText());
     } else if (stopNode.isArray()) {
       if (stopNode.size() > 4) {
         throw invalid("stop holds at most 4 strings", "stop");
       }
-      stopNode.forEach(s -> stop.add(s.asText()));
+      for (JsonNode s : stopNode) {
+        if (!s.isTextual() || s.asText().isEmpty()) {
+          throw invalid("stop holds non-empty strings", "stop");
+        }
+        stop.add(s.asText());
+      }
     } else if (!stopNode.isMissingNode() && !stopNode.isNull()) {
       throw invalid("stop must be a string or an array of strings", "stop");
     }
@@ -465,10 +483,12 @@ final class ChatController {
       // the status line is sent: the error travels as an event
       ObjectNode error = json.createObjectNode();
       ObjectNode detail = error.putObject("error");
-      detail.put("message", e instanceof GeneratorBusyException || e instanceof IllegalArgumentException
+      detail.put("message", e instanceof GeneratorBusyException || e instanceof PromptRefusedException
           || e instanceof ChatTemplateException || e instanceof RemoteBackendException ? e.getMessage()
           : "generation failed; the server log has the details under request id " + ServerApp.requestId(ctx));
-      detail.put("type", e instanceof GeneratorBusyException ? "rate_limit_error" : "server_error");
+      detail.put("type", e instanceof GeneratorBusyException ? "rate_limit_error"
+          : e instanceof PromptRefusedException || e instanceof ChatTemplateException ? "invalid_request_error"
+          : "server_error");
       detail.putNull("param");
       detail.putNull("code");
       events.send(error);
@@ -517,7 +537,7 @@ final class ChatController {
     }
   }
 
-  private static ApiException invalid(String message, String param) {
-    return new ApiException(400, "INVALID_REQUEST", message).withParam(param);
+  private static RequestValidationException invalid(String message, String param) {
+    return ApiException.invalid(message, param);
   }
 }

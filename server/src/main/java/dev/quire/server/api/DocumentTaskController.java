@@ -3,6 +3,7 @@ package dev.quire.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.generation.PromptRefusedException;
 import dev.quire.generation.backend.Generator;
 import dev.quire.generation.backend.GeneratorBusyException;
 import dev.quire.generation.backend.RemoteBackendException;
@@ -205,8 +206,10 @@ final class DocumentTaskController {
       } catch (RuntimeException e) {
         ObjectNode error = context.json().createObjectNode();
         error.put("code", e instanceof GeneratorBusyException ? "BACKEND_BUSY"
-            : e instanceof RemoteBackendException ? "BACKEND_FAILED" : "INTERNAL");
+            : e instanceof RemoteBackendException ? "BACKEND_FAILED"
+            : e instanceof PromptRefusedException ? "INVALID_REQUEST" : "INTERNAL");
         error.put("message", e instanceof GeneratorBusyException || e instanceof RemoteBackendException
+            || e instanceof PromptRefusedException
             ? e.getMessage()
             : "the answer failed; the server log has the details under request id " + ServerApp.requestId(ctx));
         events.send("error", error);
@@ -353,6 +356,8 @@ final class DocumentTaskController {
     } catch (GeneratorBusyException e) {
       ctx.header("Retry-After", "1");
       throw new ApiException(429, "BACKEND_BUSY", e.getMessage());
+    } catch (PromptRefusedException e) {
+      throw ApiException.invalid(e.getMessage() + " (send fewer or smaller pages)");
     } catch (UnparseableOutputException e) {
       throw new ApiException(502, "MODEL_OUTPUT_UNREADABLE", e.getMessage());
     } catch (RemoteBackendException e) {

@@ -145,11 +145,11 @@ public final class ServerApp {
               JsonProcessingException.class,
               (e, ctx) -> {
                 ApiException invalid = Bodies.invalidJson(e);
-                error(ctx, invalid.status(), invalid.code(), invalid.getMessage());
+                error(ctx, invalid.status(), invalid.code(), invalid.getMessage(), invalid.param());
               });
-          config.routes.exception(
-              IllegalArgumentException.class,
-              (e, ctx) -> error(ctx, 400, "INVALID_REQUEST", e.getMessage()));
+          // Anything else, IllegalArgumentException and IllegalStateException included (a corrupt
+          // store, bad weights), is the server's fault: a 500 with the request id, the trace logged.
+          // What the caller must change arrives as a RequestValidationException (an ApiException).
           config.routes.exception(Exception.class, (e, ctx) -> unexpected(e, ctx, limits));
         });
   }
@@ -176,6 +176,8 @@ public final class ServerApp {
     if (ctx.path().startsWith("/v1/")) {
       ctx.header("Cache-Control", "no-store");
     }
+    // before any handler decodes a parameter (the JDK's decoder throws, or yields U+FFFD)
+    QueryStrings.check(ctx.queryString());
   }
 
   private static void finish(ServerContext context, Context ctx) {
@@ -250,8 +252,15 @@ public final class ServerApp {
         "internal error; the server log has the details under request id " + requestId(ctx));
   }
 
-  /** Malformed multipart bodies and oversized parts surface as Jetty or servlet exceptions. */
+  /**
+   * Malformed multipart bodies and oversized parts surface as Jetty or servlet exceptions. Only
+   * those are read for a client's fault: an exception from Quire's own code is never blamed on the
+   * request, whatever its message says.
+   */
   private static Integer clientFault(Throwable e) {
+    if (!fromJetty(e)) {
+      return null;
+    }
     Integer status = null;
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
       String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
@@ -266,6 +275,22 @@ public final class ServerApp {
       }
     }
     return status;
+  }
+
+  /** Whether the exception (or one of its causes) is the servlet container's. */
+  private static boolean fromJetty(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof HttpException || t instanceof ServletException) {
+        return true;
+      }
+      StackTraceElement[] trace = t.getStackTrace();
+      if (trace.length > 0
+          && (trace[0].getClassName().startsWith("org.eclipse.jetty.")
+              || trace[0].getClassName().startsWith("jakarta.servlet."))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String rootMessage(Throwable e) {
@@ -292,7 +317,7 @@ public final class ServerApp {
       return;
     }
     ctx.status(status)
-        .json(new Views.Error(new Views.Error.Body(code, message, requestId(ctx))));
+        .json(new Views.Error(new Views.Error.Body(code, message, requestId(ctx), param)));
   }
 
   /** The OpenAI-compatible routes answer errors in OpenAI's shape, which its clients read. */
