@@ -115,6 +115,22 @@ class ErrorsTest {
   }
 
   @Test
+  void aMethodNotAllowedNamesThoseThatAre() {
+    Http.Response search = acme.delete("/v1/search");
+    assertThat(search.status()).as(search.body()).isEqualTo(405);
+    assertThat(search.header("Allow")).isEqualTo("POST");
+    assertThat(search.errorCode()).isEqualTo("METHOD_NOT_ALLOWED");
+    assertThat(search.json().path("error").path("message").asText()).contains("allowed: POST");
+    Http.Response job = acme.raw("PUT", "/v1/jobs/x", "application/json", "{}".getBytes());
+    assertThat(job.status()).isEqualTo(405);
+    assertThat(job.header("Allow").split(", ")).containsExactlyInAnyOrder("GET", "DELETE");
+    Http.Response models = acme.delete("/v1/models");
+    assertThat(models.status()).isEqualTo(405);
+    assertThat(models.header("Allow")).isEqualTo("GET");
+    assertThat(models.json().path("error").path("type").asText()).isEqualTo("invalid_request_error");
+  }
+
+  @Test
   void aQueryStringThatIsNotUtf8OrBadlyEscapedIsA400() {
     // the JDK's client refuses to send a stray '%': over a socket
     String raw = rawGet("/v1/documents?collection=%zz");

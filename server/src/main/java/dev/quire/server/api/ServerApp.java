@@ -222,10 +222,18 @@ public final class ServerApp {
           case 415 -> "UNSUPPORTED_MEDIA_TYPE";
           default -> status >= 500 ? "INTERNAL" : "HTTP_" + status;
         };
+    if (status == 405) {
+      // Javalin names the path's methods in the details (under a key that depends on Accept)
+      String allowed = e.getDetails().values().stream().findFirst().orElse(null);
+      if (allowed != null && !allowed.isBlank()) {
+        ctx.header("Allow", allowed);
+      }
+    }
     String message =
         switch (status) {
           case 404 -> "no route for " + ctx.method().name() + " " + abbreviatePath(ctx.path());
-          case 405 -> ctx.method().name() + " is not allowed on " + abbreviatePath(ctx.path());
+          case 405 -> ctx.method().name() + " is not allowed on " + abbreviatePath(ctx.path())
+              + (e.getDetails().isEmpty() ? "" : "; allowed: " + e.getDetails().values().iterator().next());
           case 413 ->
               "the request body is over the limit of " + maxJsonBytes + " bytes for JSON";
           default -> e.getMessage();
