@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 class ErrorsTest {
 
+  static final Map<String, String> SETTINGS = Map.of("limits.maxUploadBytes", "256KB");
+
   @TempDir static Path data;
   static QuireServer server;
   static Http acme;
@@ -83,7 +85,7 @@ class ErrorsTest {
 
   @BeforeAll
   static void start() throws IOException {
-    server = QuireServer.start(TestServers.config(data, Map.of()), new BrokenQueries(),
+    server = QuireServer.start(TestServers.config(data, SETTINGS), new BrokenQueries(),
         new Generators(List.of(new BrokenGenerator())));
     acme = new Http(server.port(), ACME_WRITE);
     assertThat(acme.post("/v1/collections", Map.of("name", "acme")).status()).isIn(200, 201);
@@ -189,5 +191,96 @@ class ErrorsTest {
     assertThat(classify.status()).as(classify.body()).isEqualTo(500);
     assertThat(classify.json().path("error").path("request_id").asText()).isEqualTo(classify.header("X-Request-Id"));
     assertThat(classify.json().path("error").path("message").asText()).doesNotContain("tensor");
+  }
+
+  private static void assertInvalidJson(Http.Response r, String param, String messagePart) {
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.errorCode()).as(r.body()).isEqualTo("INVALID_JSON");
+    assertThat(r.json().path("error").path("param").asText()).as(r.body()).isEqualTo(param);
+    assertThat(r.json().path("error").path("message").asText()).as(r.body()).contains(messagePart);
+  }
+
+  @Test
+  void looseJsonIsRefusedNamingTheField() {
+    assertInvalidJson(acme.post("/v1/search", "{\"query\": \"red\", \"collection\": \"acme\", \"k\": 2.5}"),
+        "k", "field 'k': Cannot coerce Floating-point value (2.5) to integer");
+    assertInvalidJson(acme.post("/v1/search", "{\"query\": 5, \"collection\": \"acme\"}"),
+        "query", "field 'query'");
+    assertInvalidJson(acme.post("/v1/search", "{\"query\": \"red\", \"k\": \"5\"}"), "k",
+        "field 'k': Cannot coerce String value (\"5\") to integer value");
+    assertThat(acme.post("/v1/search", "{\"query\": \"red\", \"k\": \"5\"}").body()).doesNotContain("coercion");
+    Http.Response array = acme.post("/v1/search", "[1]");
+    assertThat(array.status()).isEqualTo(400);
+    assertThat(array.json().path("error").path("message").asText()).endsWith(": the request body must be a JSON object");
+    assertInvalidJson(acme.post("/v1/search", "{\"query\": true}"), "query", "field 'query'");
+    assertInvalidJson(acme.post("/v1/search", "{\"query\": \"red\", \"snippets\": 1}"), "snippets", "field 'snippets'");
+    assertInvalidJson(acme.post("/v1/search", "{\"query\": \"red\", \"filters\": {\"document_ids\": [5]}}"),
+        "filters.document_ids[0]", "field 'filters.document_ids[0]'");
+    assertInvalidJson(acme.post("/v1/search", "{\"query\": \"red\", \"query\": \"blue\"}"),
+        "query", "field 'query' is given twice");
+    assertInvalidJson(acme.post("/v1/search", "{\"query\": \"red\", \"filters\": {\"metadata\": {\"a\": \"1\", \"a\": \"2\"}}}"),
+        "filters.metadata.a", "field 'filters.metadata.a' is given twice");
+    // a whole number where a fraction is expected is still a number
+    Http.Response ok = acme.post("/v1/search", "{\"query\": \"red\", \"collection\": \"acme\", \"prefilter_ratio\": 1, \"snippets\": false}");
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+  }
+
+  @Test
+  void theOpenAiApiToleratesUnknownFieldsButNotWrongTypes() {
+    Http.Response model = acme.post("/v1/chat/completions", "{\"model\": 5, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
+    assertThat(model.status()).as(model.body()).isEqualTo(400);
+    assertThat(model.json().path("error").path("param").asText()).isEqualTo("model");
+    assertThat(model.json().path("error").path("type").asText()).isEqualTo("invalid_request_error");
+    assertThat(model.json().path("error").path("message").asText()).isEqualTo("model must be a string, got the number 5");
+    Http.Response stream = acme.post("/v1/chat/completions", "{\"stream\": \"yes\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
+    assertThat(stream.status()).isEqualTo(400);
+    assertThat(stream.json().path("error").path("param").asText()).isEqualTo("stream");
+    Http.Response duplicate = acme.post("/v1/chat/completions", "{\"model\": \"a\", \"model\": \"b\", \"messages\": []}");
+    assertThat(duplicate.status()).isEqualTo(400);
+    assertThat(duplicate.json().path("error").path("param").asText()).isEqualTo("model");
+    // fields this server does not know (user, metadata) pass: the broken backend is reached
+    Http.Response unknown = acme.post("/v1/chat/completions", "{\"user\": \"u-1\", \"metadata\": {\"a\": \"b\"},"
+        + " \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
+    assertThat(unknown.status()).as(unknown.body()).isEqualTo(500);
+    Http.Response prompt = acme.post("/v1/ask", "{\"question\": \"what?\", \"collection\": \"acme\", \"prompt\": 5}");
+    assertThat(prompt.status()).as(prompt.body()).isEqualTo(400);
+    assertThat(prompt.json().path("error").path("param").asText()).isEqualTo("prompt");
+  }
+
+  @Test
+  void aLoneSurrogateIsA400NotZeroHits() {
+    assertInvalid(acme.post("/v1/search", "{\"query\": \"red \\ud800\", \"collection\": \"acme\"}"),
+        "query", "lone surrogate (U+D800");
+    assertInvalid(acme.post("/v1/search", "{\"query\": \"\\udc00red\", \"collection\": \"acme\"}"),
+        "query", "lone surrogate (U+DC00");
+    Http.Response chat = acme.post("/v1/chat/completions",
+        "{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"hi \\ud83d\"}]}]}");
+    assertThat(chat.status()).as(chat.body()).isEqualTo(400);
+    assertThat(chat.json().path("error").path("param").asText()).isEqualTo("messages[0].content[0].text");
+    // the same surrogate as raw bytes (CESU-8), not an escape
+    byte[] raw = "{\"query\": \"red X\", \"collection\": \"acme\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int x = new String(raw, java.nio.charset.StandardCharsets.UTF_8).indexOf('X');
+    byte[] cesu = new byte[raw.length + 2];
+    System.arraycopy(raw, 0, cesu, 0, x);
+    cesu[x] = (byte) 0xED;
+    cesu[x + 1] = (byte) 0xA0;
+    cesu[x + 2] = (byte) 0x80;
+    System.arraycopy(raw, x + 1, cesu, x + 3, raw.length - x - 1);
+    Http.Response bytes = acme.raw("POST", "/v1/search", "application/json", cesu);
+    assertThat(bytes.status()).as(bytes.body()).isEqualTo(400);
+    // a pair is text
+    Http.Response pair = acme.post("/v1/search", "{\"query\": \"red \\ud83d\\ude00\", \"collection\": \"acme\"}");
+    assertThat(pair.status()).as(pair.body()).isEqualTo(200);
+  }
+
+  @Test
+  void anOversizedBodyIsA413StatingTheConfiguredLimit() {
+    long limit = TestServers.config(data, SETTINGS).limits().maxJsonBytes();
+    String big = "{\"query\": \"" + "a".repeat((int) limit) + "\"}";
+    Http.Response r = acme.post("/v1/search", big);
+    assertThat(r.status()).as(r.body()).isEqualTo(413);
+    assertThat(r.errorCode()).isEqualTo("PAYLOAD_TOO_LARGE");
+    assertThat(r.json().path("error").path("message").asText())
+        .isEqualTo("the request body is over the limit of " + limit + " bytes for JSON");
   }
 }

@@ -83,11 +83,18 @@ final class ChatController {
     if (body == null || !body.isObject()) {
       throw invalid("the body must be a JSON object", null);
     }
-    if (body.has("n") && body.get("n").asInt(1) != 1) {
+    // unknown fields are OpenAI's clients' business; known ones of the wrong type are refused
+    Integer n = integer(body, "n");
+    if (n != null && n != 1) {
       throw invalid("n must be 1: one answer per request", "n");
     }
+    Bodies.expect(body, "seed", JsonNode::isIntegralNumber, "an integer");
+    Bodies.expect(body, "tools", JsonNode::isArray, "an array");
+    Bodies.expect(body, "chat_template_kwargs", JsonNode::isObject, "an object");
+    Bodies.expect(body, "response_format", JsonNode::isObject, "an object");
+    Bodies.expect(body, "stream_options", JsonNode::isObject, "an object");
     ResponseFormat responseFormat = responseFormat(body.path("response_format"));
-    Generator generator = generator(body.path("model").isTextual() ? body.get("model").asText() : null);
+    Generator generator = generator(Bodies.text(body, "model"));
     List<BufferedImage> images = new ArrayList<>();
     List<Map<String, Object>> messages = messages(ctx, body.path("messages"), images);
     Map<String, Object> templateOptions = new LinkedHashMap<>();
@@ -100,9 +107,10 @@ final class ChatController {
     }
     ChatRequest request = new ChatRequest(messages, images, settings(body), templateOptions,
         responseFormat);
-    boolean stream = body.path("stream").asBoolean(false);
-    boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
-    boolean logprobs = body.path("logprobs").asBoolean(false);
+    boolean stream = Bodies.bool(body, "stream", false);
+    boolean includeUsage = body.has("stream_options") && !body.get("stream_options").isNull()
+        && Bodies.bool(body.get("stream_options"), "include_usage", false);
+    boolean logprobs = Bodies.bool(body, "logprobs", false);
     String id = "chatcmpl-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     long created = context.clock().instant().getEpochSecond();
     ChatCompletion completion;
@@ -365,7 +373,7 @@ final class ChatController {
     if (temperature != null && (temperature < 0 || temperature > 2)) {
       throw invalid("temperature lies in [0, 2]", "temperature");
     }
-    boolean logprobs = body.path("logprobs").asBoolean(false);
+    boolean logprobs = Bodies.bool(body, "logprobs", false);
     Integer top = integer(body, "top_logprobs");
     if (top != null && !logprobs) {
       throw invalid("top_logprobs needs logprobs: true", "top_logprobs");
@@ -375,7 +383,7 @@ final class ChatController {
       return new DecodingSettings(maxTokens, null, temperature, number(body, "top_p"),
           integer(body, "top_k"), number(body, "min_p"), number(body, "repetition_penalty"),
           number(body, "presence_penalty"), number(body, "frequency_penalty"), seed, stop,
-          List.of(), body.path("ignore_eos").asBoolean(false), top == null ? 0 : top);
+          List.of(), Bodies.bool(body, "ignore_eos", false), top == null ? 0 : top);
     } catch (IllegalArgumentException e) {
       throw invalid(e.getMessage(), null);
     }

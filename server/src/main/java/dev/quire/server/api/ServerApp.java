@@ -6,6 +6,7 @@ import static io.javalin.apibuilder.ApiBuilder.post;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quire.server.Json;
 import dev.quire.server.ServerConfig;
 import dev.quire.server.observability.AccessLog;
 import dev.quire.server.security.Principal;
@@ -71,7 +72,7 @@ public final class ServerApp {
           config.startup.showJavalinBanner = false;
           config.startup.showOldJavalinVersionWarning = false;
           config.jsonMapper(new JavalinJackson(context.json(), false));
-          config.appData(JSON_KEY, context.json());
+          config.appData(JSON_KEY, Json.forRequests(context.json()));
           config.http.maxRequestSize = limits.maxJsonBytes();
           config.http.prefer405over404 = true;
           config.jetty.multipartConfig.cacheDirectory(
