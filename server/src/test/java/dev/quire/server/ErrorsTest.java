@@ -142,6 +142,11 @@ class ErrorsTest {
     assertInvalid(acme.get("/v1/documents/x/pages/1/similarity?collection=acme&query=%ED%A0%80"),
         "query", "not UTF-8");
     assertThat(acme.get("/v1/documents?collection=acme&limit=5&x=%C3%A9").status()).isEqualTo(200);
+    // in the path Jetty refuses both before the app sees them, in the same JSON shape
+    assertThat(rawGet("/v1/documents/%ED%A0%80?collection=acme")).startsWith("HTTP/1.1 400")
+        .contains("\"code\":\"INVALID_REQUEST\"").contains("Bad UTF-8");
+    assertThat(rawGet("/v1/documents/%zz?collection=acme")).startsWith("HTTP/1.1 400")
+        .contains("\"code\":\"INVALID_REQUEST\"");
   }
 
   private static String rawGet(String target) {
