@@ -144,7 +144,7 @@ public final class LocalGenerator implements AutoCloseable {
     int maxNew = decoding.maxNewTokens();
     for (Prompt prompt : batch) {
       if (prompt.length() >= limit) {
-        throw new IllegalArgumentException("the prompt has " + prompt.length() + " tokens; the"
+        throw new PromptRefusedException("the prompt has " + prompt.length() + " tokens; the"
             + " model's context is " + limit + " tokens");
       }
       maxNew = Math.min(maxNew, limit - prompt.length());

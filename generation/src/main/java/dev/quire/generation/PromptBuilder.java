@@ -54,7 +54,7 @@ public final class PromptBuilder {
       }
     }
     if (pads != images.size()) {
-      throw new IllegalArgumentException("the rendered prompt has " + pads + " image places for "
+      throw new PromptRefusedException("the rendered prompt has " + pads + " image places for "
           + images.size() + " images: each image needs an image part in a message");
     }
     List<ProcessedImage> processed = new ArrayList<>(images.size());

@@ -432,7 +432,7 @@ public final class PageIndex implements Closeable {
 
   private void claim(String documentId) {
     if (!busyDocuments.add(documentId)) {
-      throw new IllegalStateException(
+      throw new DocumentBusyException(
           "document '" + documentId + "' already has an open writer in index " + directory);
     }
   }

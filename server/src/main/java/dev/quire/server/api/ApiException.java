@@ -2,9 +2,11 @@ package dev.quire.server.api;
 
 /**
  * An error answered to the client as {@code {"error": {"code", "message", "request_id"}}}: the code
- * is stable (clients branch on it), the message says what to change.
+ * is stable (clients branch on it), the message says what to change. A request the caller must
+ * change is a {@link RequestValidationException}; anything else that escapes a handler (an
+ * {@code IllegalArgumentException} from a corrupt store, say) is the server's fault, a 500.
  */
-public final class ApiException extends RuntimeException {
+public class ApiException extends RuntimeException {
   private final int status;
   private final String code;
   private String param;
@@ -33,8 +35,13 @@ public final class ApiException extends RuntimeException {
     return this;
   }
 
-  static ApiException invalid(String message) {
-    return new ApiException(400, "INVALID_REQUEST", message);
+  static RequestValidationException invalid(String message) {
+    return new RequestValidationException("INVALID_REQUEST", message, null);
+  }
+
+  /** A 400 naming the request field (or query parameter) at fault. */
+  static RequestValidationException invalid(String message, String param) {
+    return new RequestValidationException("INVALID_REQUEST", message, param);
   }
 
   static ApiException notFound(String code, String message) {

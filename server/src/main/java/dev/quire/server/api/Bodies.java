@@ -1,7 +1,13 @@
 package dev.quire.server.api;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -30,6 +36,7 @@ final class Bodies {
       throw ApiException.invalid("the request body is empty; send a JSON object");
     }
     ObjectMapper mapper = ctx.appData(ServerApp.JSON_KEY);
+    refuseLoneSurrogates(mapper, body);
     try {
       T value = mapper.readValue(body, type);
       if (value == null) {
@@ -37,9 +44,10 @@ final class Bodies {
       }
       return value;
     } catch (UnrecognizedPropertyException e) {
+      String field = path(e);
       throw ApiException.invalid(
-          "unknown field '" + AccessControl.abbreviate(e.getPropertyName()) + "'; known fields: "
-              + e.getKnownPropertyIds());
+          "unknown field '" + AccessControl.abbreviate(field) + "'; known fields: "
+              + e.getKnownPropertyIds(), field);
     } catch (JsonProcessingException e) {
       throw invalidJson(e);
     } catch (IOException e) {
@@ -47,14 +55,166 @@ final class Bodies {
     }
   }
 
+  private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
+
   static ApiException invalidJson(JsonProcessingException e) {
     String where =
         e.getLocation() == null
             ? ""
             : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-    String why = e.getOriginalMessage() == null ? "" : jsonTypes(e.getOriginalMessage());
-    why = AccessControl.abbreviate(why.replaceAll("\\s+", " "));
-    return new ApiException(400, "INVALID_JSON", "the request body is not valid for this route" + where + ": " + why);
+    String why = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    // Jackson's hint at its own settings means nothing to a client
+    why = why.replaceAll("\\s*\\(but (?:could|might) if [^)]*\\)", "");
+    why = AccessControl.abbreviate(jsonTypes(why).replaceAll("\\s+", " "));
+    String field = null;
+    String within =
+        e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty() ? path(mapping) : null;
+    Matcher duplicate = DUPLICATE.matcher(why);
+    if (duplicate.find()) {
+      field = within == null ? duplicate.group(1) : within + "." + duplicate.group(1);
+      why = "field '" + AccessControl.abbreviate(field) + "' is given twice (each key once per object)";
+    } else if (within != null) {
+      field = within;
+      why = "field '" + AccessControl.abbreviate(field) + "': " + why;
+    }
+    if (e instanceof MismatchedInputException && field == null && e.getLocation() != null
+        && e.getLocation().getLineNr() == 1 && e.getLocation().getColumnNr() <= 2) {
+      why = "the request body must be a JSON object";
+    }
+    return new RequestValidationException(
+        "INVALID_JSON", "the request body is not valid for this route" + where + ": " + why, field);
+  }
+
+  /** Where in the body a mapping error is: {@code filters.document_ids[0]}. */
+  private static String path(JsonMappingException e) {
+    StringBuilder out = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        out.append(out.isEmpty() ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        out.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Text that holds half of a surrogate pair cannot be encoded as UTF-8 (a JSON {@code "\\ud800"},
+   * or the bytes ED A0 80): a 400 naming the field, before it could search for nothing or reach a
+   * model. Bodies that hold no backslash-u-D escape and no ED byte are not scanned.
+   */
+  static void refuseLoneSurrogates(ObjectMapper mapper, byte[] body) {
+    if (!mayHoldSurrogate(body)) {
+      return;
+    }
+    try (JsonParser parser = mapper.getFactory().createParser(body)) {
+      JsonToken token;
+      while ((token = parser.nextToken()) != null) {
+        if (token == JsonToken.VALUE_STRING || token == JsonToken.FIELD_NAME) {
+          char[] text = parser.getTextCharacters();
+          int at = loneSurrogate(text, parser.getTextOffset(), parser.getTextLength());
+          if (at >= 0) {
+            String field = path(parser.getParsingContext());
+            throw ApiException.invalid(
+                (field.isEmpty() ? "the body" : "'" + AccessControl.abbreviate(field) + "'")
+                    + " holds a lone surrogate (U+" + Integer.toHexString(text[at]).toUpperCase()
+                    + " without its pair), which is not text: send valid UTF-16 escapes or UTF-8",
+                field.isEmpty() ? null : field);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // not JSON: the real parse reports where
+    }
+  }
+
+  private static boolean mayHoldSurrogate(byte[] body) {
+    for (int i = 0; i < body.length; i++) {
+      if (body[i] == (byte) 0xED) {
+        return true;
+      }
+      if (body[i] == '\\' && i + 2 < body.length && body[i + 1] == 'u'
+          && (body[i + 2] == 'd' || body[i + 2] == 'D')) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The index of the first unpaired surrogate in the range, or -1. */
+  static int loneSurrogate(char[] text, int offset, int length) {
+    int end = offset + length;
+    for (int i = offset; i < end; i++) {
+      char c = text[i];
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < end && Character.isLowSurrogate(text[i + 1])) {
+          i++;
+        } else {
+          return i;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The path of the current token, {@code messages[0].content}. */
+  private static String path(JsonStreamContext context) {
+    java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inObject() && c.getCurrentName() != null) {
+        parts.addFirst((c.getParent() == null || c.getParent().inRoot() ? "" : ".") + c.getCurrentName());
+      } else if (c.inArray()) {
+        parts.addFirst("[" + Math.max(0, c.getCurrentIndex()) + "]");
+      }
+    }
+    return String.join("", parts);
+  }
+
+  /** A string field of a JSON body, or null when absent or null; a 400 naming it otherwise. */
+  static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw ApiException.invalid(field + " must be a string, got " + kind(value), field);
+    }
+    return value.asText();
+  }
+
+  /** A boolean field, {@code otherwise} when absent or null; a 400 naming it when not a boolean. */
+  static boolean bool(JsonNode body, String field, boolean otherwise) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return otherwise;
+    }
+    if (!value.isBoolean()) {
+      throw ApiException.invalid(field + " must be true or false, got " + kind(value), field);
+    }
+    return value.asBoolean();
+  }
+
+  /** Refuses a field that is present (not null) and not of the kind {@code ok} accepts. */
+  static void expect(JsonNode body, String field, java.util.function.Predicate<JsonNode> ok, String what) {
+    JsonNode value = body.get(field);
+    if (value != null && !value.isNull() && !ok.test(value)) {
+      throw ApiException.invalid(field + " must be " + what + ", got " + kind(value), field);
+    }
+  }
+
+  /** What a JSON value is, for messages: {@code the number 2.5}, {@code a string}. */
+  static String kind(JsonNode value) {
+    return switch (value.getNodeType()) {
+      case NUMBER -> "the number " + AccessControl.abbreviate(value.asText());
+      case STRING -> "a string";
+      case BOOLEAN -> value.asText();
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      case NULL -> "null";
+      default -> value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    };
   }
 
   private static final Pattern JAVA_TYPE = Pattern.compile("`([a-zA-Z0-9_.$<>, ]+)`");

@@ -8,6 +8,7 @@ import dev.quire.datasets.DocumentRejectedException;
 import dev.quire.datasets.LoadedDocument;
 import dev.quire.generation.DecodingSettings;
 import dev.quire.generation.FinishReason;
+import dev.quire.generation.PromptRefusedException;
 import dev.quire.generation.backend.ChatCompletion;
 import dev.quire.generation.backend.ChatLogprob;
 import dev.quire.generation.backend.ChatRequest;
@@ -82,11 +83,18 @@ final class ChatController {
     if (body == null || !body.isObject()) {
       throw invalid("the body must be a JSON object", null);
     }
-    if (body.has("n") && body.get("n").asInt(1) != 1) {
+    // unknown fields are OpenAI's clients' business; known ones of the wrong type are refused
+    Integer n = integer(body, "n");
+    if (n != null && n != 1) {
       throw invalid("n must be 1: one answer per request", "n");
     }
+    Bodies.expect(body, "seed", JsonNode::isIntegralNumber, "an integer");
+    Bodies.expect(body, "tools", JsonNode::isArray, "an array");
+    Bodies.expect(body, "chat_template_kwargs", JsonNode::isObject, "an object");
+    Bodies.expect(body, "response_format", JsonNode::isObject, "an object");
+    Bodies.expect(body, "stream_options", JsonNode::isObject, "an object");
     ResponseFormat responseFormat = responseFormat(body.path("response_format"));
-    Generator generator = generator(body.path("model").isTextual() ? body.get("model").asText() : null);
+    Generator generator = generator(Bodies.text(body, "model"));
     List<BufferedImage> images = new ArrayList<>();
     List<Map<String, Object>> messages = messages(ctx, body.path("messages"), images);
     Map<String, Object> templateOptions = new LinkedHashMap<>();
@@ -99,9 +107,10 @@ final class ChatController {
     }
     ChatRequest request = new ChatRequest(messages, images, settings(body), templateOptions,
         responseFormat);
-    boolean stream = body.path("stream").asBoolean(false);
-    boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
-    boolean logprobs = body.path("logprobs").asBoolean(false);
+    boolean stream = Bodies.bool(body, "stream", false);
+    boolean includeUsage = body.has("stream_options") && !body.get("stream_options").isNull()
+        && Bodies.bool(body.get("stream_options"), "include_usage", false);
+    boolean logprobs = Bodies.bool(body, "logprobs", false);
     String id = "chatcmpl-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     long created = context.clock().instant().getEpochSecond();
     ChatCompletion completion;
@@ -117,6 +126,8 @@ final class ChatController {
       throw new ApiException(429, "BACKEND_BUSY", e.getMessage());
     } catch (ChatTemplateException e) {
       throw invalid("the model's chat template refused the messages: " + e.getMessage(), "messages");
+    } catch (PromptRefusedException e) {
+      throw invalid(e.getMessage(), "messages");
     } catch (RemoteBackendException e) {
       throw new ApiException(502, "BACKEND_FAILED", e.getMessage());
     } catch (UnsupportedSchemaException e) {
@@ -251,7 +262,15 @@ final class ChatController {
             + "[?collection=NAME]", where);
       }
       String collectionName = null;
-      String query = URI.create(address).getRawQuery();
+      String query;
+      int number;
+      try {
+        query = URI.create(address).getRawQuery();
+        number = Integer.parseInt(page.group(2));
+      } catch (IllegalArgumentException e) { // a malformed URI, a page number past int
+        throw invalid(where + ": '" + AccessControl.abbreviate(address) + "' is not a valid page"
+            + " reference (quire://documents/{id}/pages/{n}[?collection=NAME])", where);
+      }
       if (query != null) {
         for (String pair : query.split("&")) {
           if (pair.startsWith("collection=")) {
@@ -260,7 +279,6 @@ final class ChatController {
         }
       }
       Collection collection = access.readable(ctx, collectionName);
-      int number = Integer.parseInt(page.group(2));
       Optional<Path> file = collection.quire().pageImage(page.group(1), number, false);
       if (file.isEmpty()) {
         throw ApiException.notFound("PAGE_NOT_FOUND", "no page " + number + " of document '"
@@ -334,12 +352,20 @@ final class ChatController {
     List<String> stop = new ArrayList<>();
     JsonNode stopNode = body.path("stop");
     if (stopNode.isTextual()) {
+      if (stopNode.asText().isEmpty()) {
+        throw invalid("stop must not be empty", "stop");
+      }
       stop.add(stopNode.asText());
     } else if (stopNode.isArray()) {
       if (stopNode.size() > 4) {
         throw invalid("stop holds at most 4 strings", "stop");
       }
-      stopNode.forEach(s -> stop.add(s.asText()));
+      for (JsonNode s : stopNode) {
+        if (!s.isTextual() || s.asText().isEmpty()) {
+          throw invalid("stop holds non-empty strings", "stop");
+        }
+        stop.add(s.asText());
+      }
     } else if (!stopNode.isMissingNode() && !stopNode.isNull()) {
       throw invalid("stop must be a string or an array of strings", "stop");
     }
@@ -347,7 +373,7 @@ final class ChatController {
     if (temperature != null && (temperature < 0 || temperature > 2)) {
       throw invalid("temperature lies in [0, 2]", "temperature");
     }
-    boolean logprobs = body.path("logprobs").asBoolean(false);
+    boolean logprobs = Bodies.bool(body, "logprobs", false);
     Integer top = integer(body, "top_logprobs");
     if (top != null && !logprobs) {
       throw invalid("top_logprobs needs logprobs: true", "top_logprobs");
@@ -357,7 +383,7 @@ final class ChatController {
       return new DecodingSettings(maxTokens, null, temperature, number(body, "top_p"),
           integer(body, "top_k"), number(body, "min_p"), number(body, "repetition_penalty"),
           number(body, "presence_penalty"), number(body, "frequency_penalty"), seed, stop,
-          List.of(), body.path("ignore_eos").asBoolean(false), top == null ? 0 : top);
+          List.of(), Bodies.bool(body, "ignore_eos", false), top == null ? 0 : top);
     } catch (IllegalArgumentException e) {
       throw invalid(e.getMessage(), null);
     }
@@ -465,10 +491,12 @@ final class ChatController {
       // the status line is sent: the error travels as an event
       ObjectNode error = json.createObjectNode();
       ObjectNode detail = error.putObject("error");
-      detail.put("message", e instanceof GeneratorBusyException || e instanceof IllegalArgumentException
+      detail.put("message", e instanceof GeneratorBusyException || e instanceof PromptRefusedException
           || e instanceof ChatTemplateException || e instanceof RemoteBackendException ? e.getMessage()
           : "generation failed; the server log has the details under request id " + ServerApp.requestId(ctx));
-      detail.put("type", e instanceof GeneratorBusyException ? "rate_limit_error" : "server_error");
+      detail.put("type", e instanceof GeneratorBusyException ? "rate_limit_error"
+          : e instanceof PromptRefusedException || e instanceof ChatTemplateException ? "invalid_request_error"
+          : "server_error");
       detail.putNull("param");
       detail.putNull("code");
       events.send(error);
@@ -517,7 +545,7 @@ final class ChatController {
     }
   }
 
-  private static ApiException invalid(String message, String param) {
-    return new ApiException(400, "INVALID_REQUEST", message).withParam(param);
+  private static RequestValidationException invalid(String message, String param) {
+    return ApiException.invalid(message, param);
   }
 }

@@ -1,5 +1,6 @@
 package dev.quire.server.api;
 
+import dev.quire.index.DocumentBusyException;
 import dev.quire.index.DocumentRecord;
 import dev.quire.server.collections.Collection;
 import dev.quire.server.security.Principal;
@@ -69,7 +70,7 @@ final class DocumentController {
     boolean deleted;
     try {
       deleted = collection.quire().delete(id);
-    } catch (IllegalStateException e) {
+    } catch (DocumentBusyException e) {
       throw new ApiException(
           409, "DOCUMENT_BUSY", "document '" + id + "' is being indexed; delete it when its job ends");
     }

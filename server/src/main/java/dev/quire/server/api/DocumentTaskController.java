@@ -3,6 +3,7 @@ package dev.quire.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.generation.PromptRefusedException;
 import dev.quire.generation.backend.Generator;
 import dev.quire.generation.backend.GeneratorBusyException;
 import dev.quire.generation.backend.RemoteBackendException;
@@ -97,7 +98,7 @@ final class DocumentTaskController {
     JsonNode body = taskBody(ctx);
     Generator generator = generator(body, "classify");
     DocumentPages pages = pages(ctx, body);
-    String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText() : null;
+    String prompt = Bodies.text(body, "prompt");
     ClassifyTask chosen = classifyTask(body);
     charge(ctx, Math.min(ClassifyTask.MAX_PAGES, pages.images().size()));
     ClassifyTask.Classification result = run(ctx, () ->
@@ -122,7 +123,7 @@ final class DocumentTaskController {
     ExtractionSchema schema = extractSchema(body);
     Generator generator = generator(body, "extract");
     DocumentPages pages = pages(ctx, body);
-    String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText() : null;
+    String prompt = Bodies.text(body, "prompt");
     ExtractionSchema chosen = schema;
     charge(ctx, pages.images().size() + (chosen == null ? Math.min(ClassifyTask.MAX_PAGES, pages.images().size()) : 0));
     if (chosen == null) {
@@ -165,12 +166,12 @@ final class DocumentTaskController {
     }
     boolean withImages = body.path("images").asBoolean(true);
     boolean stream = body.path("stream").asBoolean(false);
-    String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText() : null;
+    String prompt = Bodies.text(body, "prompt");
     Generator generator = generator(body, "ask");
-    Collection collection = access.readable(ctx, body.path("collection").asText(null));
+    Collection collection = access.readable(ctx, Bodies.text(body, "collection"));
     Principal caller = AccessControl.principal(ctx);
     List<SourcePage> pages;
-    String documentId = body.path("document_id").isTextual() ? body.get("document_id").asText() : null;
+    String documentId = Bodies.text(body, "document_id");
     if (body.has("page") && !body.get("page").isIntegralNumber()) {
       throw ApiException.invalid("page must be an integer");
     }
@@ -205,8 +206,10 @@ final class DocumentTaskController {
       } catch (RuntimeException e) {
         ObjectNode error = context.json().createObjectNode();
         error.put("code", e instanceof GeneratorBusyException ? "BACKEND_BUSY"
-            : e instanceof RemoteBackendException ? "BACKEND_FAILED" : "INTERNAL");
+            : e instanceof RemoteBackendException ? "BACKEND_FAILED"
+            : e instanceof PromptRefusedException ? "INVALID_REQUEST" : "INTERNAL");
         error.put("message", e instanceof GeneratorBusyException || e instanceof RemoteBackendException
+            || e instanceof PromptRefusedException
             ? e.getMessage()
             : "the answer failed; the server log has the details under request id " + ServerApp.requestId(ctx));
         events.send("error", error);
@@ -278,7 +281,7 @@ final class DocumentTaskController {
     String schema = Bodies.formField(ctx, "schema");
     if (schema != null) {
       try {
-        body.set("schema", context.json().readTree(schema));
+        body.set("schema", ((com.fasterxml.jackson.databind.ObjectMapper) ctx.appData(ServerApp.JSON_KEY)).readTree(schema));
       } catch (IOException e) {
         throw ApiException.invalid("the schema field is not JSON: " + e.getMessage());
       }
@@ -338,7 +341,7 @@ final class DocumentTaskController {
           + " name backends under generation.backends in its settings");
     }
     try {
-      String model = body.path("model").asText(null);
+      String model = Bodies.text(body, "model");
       // a request naming no model goes to the backend configured for the task, if any
       return context.generators().forModel(model != null ? model : context.config().taskBackends().get(task));
     } catch (IllegalArgumentException e) {
@@ -353,6 +356,8 @@ final class DocumentTaskController {
     } catch (GeneratorBusyException e) {
       ctx.header("Retry-After", "1");
       throw new ApiException(429, "BACKEND_BUSY", e.getMessage());
+    } catch (PromptRefusedException e) {
+      throw ApiException.invalid(e.getMessage() + " (send fewer or smaller pages)");
     } catch (UnparseableOutputException e) {
       throw new ApiException(502, "MODEL_OUTPUT_UNREADABLE", e.getMessage());
     } catch (RemoteBackendException e) {
@@ -364,6 +369,8 @@ final class DocumentTaskController {
     if (body.has(UPLOADED)) {
       return uploadedPages(ctx);
     }
+    Bodies.expect(body, "image_urls", JsonNode::isArray, "an array of strings");
+    Bodies.expect(body, "document_id", JsonNode::isTextual, "a string");
     JsonNode urls = body.path("image_urls");
     boolean hasUrls = urls.isArray() && !urls.isEmpty();
     boolean hasDocument = body.path("document_id").isTextual();
@@ -386,7 +393,7 @@ final class DocumentTaskController {
       }
       return new DocumentPages(pages, texts);
     }
-    Collection collection = access.readable(ctx, body.path("collection").asText(null));
+    Collection collection = access.readable(ctx, Bodies.text(body, "collection"));
     String id = body.get("document_id").asText();
     DocumentRecord document = collection.quire().document(id).orElseThrow(() -> ApiException.notFound(
         "DOCUMENT_NOT_FOUND", "no document '" + AccessControl.abbreviate(id) + "' in " + collection.name()));
@@ -407,7 +414,7 @@ final class DocumentTaskController {
    */
   void submitJob(Context ctx, String task) throws IOException {
     JsonNode body = body(ctx);
-    Collection collection = access.readable(ctx, body.path("collection").asText(null));
+    Collection collection = access.readable(ctx, Bodies.text(body, "collection"));
     generator(body, task); // refuses now what the job could not run
     List<String> ids = new ArrayList<>();
     JsonNode named = body.get("document_ids");
@@ -418,7 +425,10 @@ final class DocumentTaskController {
         throw ApiException.invalid("document_ids must be a non-empty array (leave it out for every document)");
       }
       for (JsonNode id : named) {
-        if (!id.isTextual() || collection.quire().document(id.asText()).isEmpty()) {
+        if (!id.isTextual()) {
+          throw ApiException.invalid("document_ids holds strings, not " + Bodies.kind(id), "document_ids");
+        }
+        if (collection.quire().document(id.asText()).isEmpty()) {
           throw ApiException.notFound("DOCUMENT_NOT_FOUND", "no document '"
               + AccessControl.abbreviate(id.asText()) + "' in " + collection.name());
         }
@@ -449,7 +459,9 @@ final class DocumentTaskController {
       pages += collection.quire().document(id).map(DocumentRecord::pageCount).orElse(0);
     }
     charge(ctx, pages);
-    String webhook = IndexController.webhook(context, body.path("webhook_url").asText(null));
+    Bodies.bool(body, "reveal_identifiers", false);
+    Bodies.text(body, "prompt");
+    String webhook = IndexController.webhook(context, Bodies.text(body, "webhook_url"));
     Principal caller = AccessControl.principal(ctx);
     dev.quire.server.jobs.JobRecord job = context.jobs().submitTask(collection,
         new dev.quire.server.jobs.JobRecord.TaskJob(task, options), ids, webhook, caller.name(),

@@ -21,7 +21,7 @@ final class Fetching {
       return new Uploads.Received(file, name, Uploads.identify(context.reader(), file, name));
     } catch (UrlGuard.RefusedUrlException e) {
       Files.deleteIfExists(file);
-      throw new ApiException(400, "URL_REFUSED", e.getMessage());
+      throw new RequestValidationException("URL_REFUSED", e.getMessage(), null);
     } catch (UrlFetcher.FetchException e) {
       Files.deleteIfExists(file);
       throw e.tooLarge()

@@ -134,7 +134,8 @@ final class IndexController {
       context.webhooks().check(url);
       return url.trim();
     } catch (UrlGuard.RefusedUrlException e) {
-      throw new ApiException(400, "WEBHOOK_REFUSED", "webhook_url refused: " + e.getMessage());
+      throw new RequestValidationException(
+          "WEBHOOK_REFUSED", "webhook_url refused: " + e.getMessage(), "webhook_url");
     }
   }
 

@@ -58,11 +58,11 @@ final class SearchController {
   void search(Context ctx) throws IOException {
     SearchBody body = Bodies.json(ctx, SearchBody.class);
     Collection collection = access.readable(ctx, body.collection());
-    String query = query(body.query());
+    String query = query(body.query(), "query");
     int k = body.k() == null ? 10 : body.k();
     int maxK = context.config().limits().maxResults();
     if (k < 1 || k > maxK) {
-      throw ApiException.invalid("k must be in 1.." + maxK + ", got " + k);
+      throw ApiException.invalid("k must be in 1.." + maxK + ", got " + k, "k");
     }
     SearchConfig config = config(body);
     if (body.firstStage() == null && collection.quire().hasDenseStage()) {
@@ -123,7 +123,7 @@ final class SearchController {
     Collection collection = access.readable(ctx, ctx.queryParam("collection"));
     String documentId = Bodies.documentId(ctx);
     int page = Bodies.pageNumber(ctx);
-    String query = query(ctx.queryParam("query"));
+    String query = query(ctx.queryParam("query"), "query");
     if (context.collections().encoder().isEmpty()) {
       throw ApiException.modelNotLoaded("a similarity map");
     }
@@ -152,36 +152,53 @@ final class SearchController {
             tokens));
   }
 
-  private String query(String query) {
+  private String query(String query, String param) {
     if (query == null || query.isBlank()) {
-      throw ApiException.invalid("query must not be empty");
+      throw ApiException.invalid("query must not be empty", param);
     }
     int max = context.config().limits().maxQueryChars();
     if (query.length() > max) {
-      throw ApiException.invalid("query is " + query.length() + " characters; the limit is " + max);
+      throw ApiException.invalid("query is " + query.length() + " characters; the limit is " + max, param);
     }
     return query;
   }
 
+  /**
+   * The search settings the request names. The retrieval library refuses what it cannot run with
+   * an {@code IllegalArgumentException}; here that is the caller's request, so a 400 naming the
+   * field.
+   */
   private static SearchConfig config(SearchBody body) {
     SearchConfig config = SearchConfig.defaults();
     if (body.firstStage() != null) {
-      config = config.withFirstStage(FirstStage.parse(body.firstStage()));
+      try {
+        config = config.withFirstStage(FirstStage.parse(body.firstStage()));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.invalid(e.getMessage(), "first_stage");
+      }
     }
     if (body.depth() != null) {
       if (body.depth() < 1 || body.depth() > MAX_DEPTH) {
-        throw ApiException.invalid("depth must be in 1.." + MAX_DEPTH + ", got " + body.depth());
+        throw ApiException.invalid("depth must be in 1.." + MAX_DEPTH + ", got " + body.depth(), "depth");
       }
       config = config.withDepth(body.depth());
     }
     if (body.scorers() != null) {
       if (body.scorers().size() > 8 || Bodies.hasNull(body.scorers())) {
-        throw ApiException.invalid("scorers must list at most 8 of hamming, asymmetric, half");
+        throw ApiException.invalid("scorers must list at most 8 of hamming, asymmetric, half", "scorers");
       }
-      config = config.withScorers(SearchConfig.parseScorers(String.join(",", body.scorers())));
+      try {
+        config = config.withScorers(SearchConfig.parseScorers(String.join(",", body.scorers())));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.invalid(e.getMessage(), "scorers");
+      }
     }
     if (body.prefilterRatio() != null) {
-      config = config.withPrefilterRatio(body.prefilterRatio());
+      try {
+        config = config.withPrefilterRatio(body.prefilterRatio());
+      } catch (IllegalArgumentException e) {
+        throw ApiException.invalid(e.getMessage(), "prefilter_ratio");
+      }
     }
     return config;
   }
@@ -194,7 +211,7 @@ final class SearchController {
     Set<String> ids = null;
     if (filters.documentIds() != null) {
       if (Bodies.hasNull(filters.documentIds())) {
-        throw ApiException.invalid("filters.document_ids must not contain null");
+        throw ApiException.invalid("filters.document_ids must not contain null", "filters.document_ids");
       }
       ids = new HashSet<>(filters.documentIds());
     }

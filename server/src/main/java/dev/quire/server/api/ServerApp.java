@@ -6,6 +6,7 @@ import static io.javalin.apibuilder.ApiBuilder.post;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quire.server.Json;
 import dev.quire.server.ServerConfig;
 import dev.quire.server.observability.AccessLog;
 import dev.quire.server.security.Principal;
@@ -71,7 +72,7 @@ public final class ServerApp {
           config.startup.showJavalinBanner = false;
           config.startup.showOldJavalinVersionWarning = false;
           config.jsonMapper(new JavalinJackson(context.json(), false));
-          config.appData(JSON_KEY, context.json());
+          config.appData(JSON_KEY, Json.forRequests(context.json()));
           config.http.maxRequestSize = limits.maxJsonBytes();
           config.http.prefer405over404 = true;
           config.jetty.multipartConfig.cacheDirectory(
@@ -145,11 +146,11 @@ public final class ServerApp {
               JsonProcessingException.class,
               (e, ctx) -> {
                 ApiException invalid = Bodies.invalidJson(e);
-                error(ctx, invalid.status(), invalid.code(), invalid.getMessage());
+                error(ctx, invalid.status(), invalid.code(), invalid.getMessage(), invalid.param());
               });
-          config.routes.exception(
-              IllegalArgumentException.class,
-              (e, ctx) -> error(ctx, 400, "INVALID_REQUEST", e.getMessage()));
+          // Anything else, IllegalArgumentException and IllegalStateException included (a corrupt
+          // store, bad weights), is the server's fault: a 500 with the request id, the trace logged.
+          // What the caller must change arrives as a RequestValidationException (an ApiException).
           config.routes.exception(Exception.class, (e, ctx) -> unexpected(e, ctx, limits));
         });
   }
@@ -176,6 +177,8 @@ public final class ServerApp {
     if (ctx.path().startsWith("/v1/")) {
       ctx.header("Cache-Control", "no-store");
     }
+    // before any handler decodes a parameter (the JDK's decoder throws, or yields U+FFFD)
+    QueryStrings.check(ctx.queryString());
   }
 
   private static void finish(ServerContext context, Context ctx) {
@@ -220,10 +223,18 @@ public final class ServerApp {
           case 415 -> "UNSUPPORTED_MEDIA_TYPE";
           default -> status >= 500 ? "INTERNAL" : "HTTP_" + status;
         };
+    if (status == 405) {
+      // Javalin names the path's methods in the details (under a key that depends on Accept)
+      String allowed = e.getDetails().values().stream().findFirst().orElse(null);
+      if (allowed != null && !allowed.isBlank()) {
+        ctx.header("Allow", allowed);
+      }
+    }
     String message =
         switch (status) {
           case 404 -> "no route for " + ctx.method().name() + " " + abbreviatePath(ctx.path());
-          case 405 -> ctx.method().name() + " is not allowed on " + abbreviatePath(ctx.path());
+          case 405 -> ctx.method().name() + " is not allowed on " + abbreviatePath(ctx.path())
+              + (e.getDetails().isEmpty() ? "" : "; allowed: " + e.getDetails().values().iterator().next());
           case 413 ->
               "the request body is over the limit of " + maxJsonBytes + " bytes for JSON";
           default -> e.getMessage();
@@ -250,8 +261,15 @@ public final class ServerApp {
         "internal error; the server log has the details under request id " + requestId(ctx));
   }
 
-  /** Malformed multipart bodies and oversized parts surface as Jetty or servlet exceptions. */
+  /**
+   * Malformed multipart bodies and oversized parts surface as Jetty or servlet exceptions. Only
+   * those are read for a client's fault: an exception from Quire's own code is never blamed on the
+   * request, whatever its message says.
+   */
   private static Integer clientFault(Throwable e) {
+    if (!fromJetty(e)) {
+      return null;
+    }
     Integer status = null;
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
       String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
@@ -266,6 +284,22 @@ public final class ServerApp {
       }
     }
     return status;
+  }
+
+  /** Whether the exception (or one of its causes) is the servlet container's. */
+  private static boolean fromJetty(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof HttpException || t instanceof ServletException) {
+        return true;
+      }
+      StackTraceElement[] trace = t.getStackTrace();
+      if (trace.length > 0
+          && (trace[0].getClassName().startsWith("org.eclipse.jetty.")
+              || trace[0].getClassName().startsWith("jakarta.servlet."))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String rootMessage(Throwable e) {
@@ -292,7 +326,7 @@ public final class ServerApp {
       return;
     }
     ctx.status(status)
-        .json(new Views.Error(new Views.Error.Body(code, message, requestId(ctx))));
+        .json(new Views.Error(new Views.Error.Body(code, message, requestId(ctx), param)));
   }
 
   /** The OpenAI-compatible routes answer errors in OpenAI's shape, which its clients read. */

@@ -103,9 +103,9 @@ final class Uploads {
           415, "UNSUPPORTED_TYPE",
           "'" + name + "' is not a PDF or a PNG, JPEG, TIFF, BMP, GIF or WebP image" + detail);
     }
-    return new ApiException(
-        400, "DOCUMENT_REJECTED",
-        "'" + name + "' " + e.reason().description() + detail + " [" + e.reason().name() + "]");
+    return new RequestValidationException(
+        "DOCUMENT_REJECTED",
+        "'" + name + "' " + e.reason().description() + detail + " [" + e.reason().name() + "]", null);
   }
 
   private static final Pattern JAVA_EXCEPTION =

@@ -11,7 +11,14 @@ final class Views {
   private Views() {}
 
   record Error(Body error) {
-    record Body(String code, String message, String requestId) {}
+    /** @param param the request field or query parameter at fault, when one is (else left out) */
+    record Body(
+        String code,
+        String message,
+        String requestId,
+        @com.fasterxml.jackson.annotation.JsonInclude(
+                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String param) {}
   }
 
   /** OpenAI's error shape: {"error": {"message", "type", "param", "code"}}. */
