@@ -66,16 +66,16 @@ final class SearchCommand implements Callable<Integer> {
   @Option(
       names = "--fusion",
       paramLabel = "rrf|convex",
-      defaultValue = "rrf",
-      description = "How --first-stage hybrid joins BM25 and dense: reciprocal-rank fusion or a convex"
-          + " combination of min-max normalised scores (default: ${DEFAULT-VALUE}).")
+      defaultValue = "convex",
+      description = "How --first-stage hybrid joins BM25 and dense: a convex combination of min-max"
+          + " normalised scores or reciprocal-rank fusion (default: ${DEFAULT-VALUE}).")
   String fusion;
 
   @Option(
       names = "--dense-weight",
       paramLabel = "W",
       description = "The dense side's weight in the hybrid fusion, 0..1 (BM25 weighs 1 - W; default:"
-          + " the fusion's measured weight, 0.167 for rrf, 0.3 for convex).")
+          + " 0.1 for convex, measured; 0.5 for rrf).")
   Double denseWeight;
 
   @Option(names = "--document", paramLabel = "ID", description = "Only these documents (repeatable).")

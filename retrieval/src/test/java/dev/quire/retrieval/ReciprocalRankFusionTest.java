@@ -53,7 +53,8 @@ class ReciprocalRankFusionTest {
 
   @Test
   void fusionSettingsAreChecked() {
-    assertThat(Fusion.defaults().method()).isEqualTo(Fusion.Method.RRF);
+    assertThat(Fusion.defaults()).isEqualTo(new Fusion(Fusion.Method.CONVEX, 0.1));
+    assertThat(Fusion.of(Fusion.Method.RRF).denseWeight()).isEqualTo(0.5);
     assertThat(Fusion.Method.parse(" Convex ")).isEqualTo(Fusion.Method.CONVEX);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Fusion.Method.parse("sum"))
         .hasMessageContaining("expected rrf or convex");

@@ -33,6 +33,15 @@ class DenseSearchApiTest {
       JsonNode hybrid = reader.post("/v1/search", Map.of("query", "money owed", "collection", "acme", "k", 2)).json();
       assertThat(hybrid.path("pipeline").asText()).contains("dense");
       assertThat(hybrid.path("hits").get(0).path("file_name").asText()).isEqualTo("invoice.pdf");
+      JsonNode convex = reader.post("/v1/search", Map.of("query", "money owed", "collection", "acme", "k", 2,
+          "fusion", "convex", "dense_weight", 0.9)).json();
+      assertThat(convex.path("hits").get(0).path("file_name").asText()).isEqualTo("invoice.pdf");
+      var badFusion = reader.post("/v1/search", Map.of("query", "money owed", "collection", "acme", "fusion", "max"));
+      assertThat(badFusion.status()).isEqualTo(400);
+      assertThat(badFusion.json().toString()).contains("expected rrf or convex").contains("fusion");
+      var badWeight = reader.post("/v1/search", Map.of("query", "money owed", "collection", "acme", "dense_weight", 1.5));
+      assertThat(badWeight.status()).isEqualTo(400);
+      assertThat(badWeight.json().toString()).contains("dense_weight");
       JsonNode bm25 = reader.post("/v1/search", Map.of("query", "money owed", "collection", "acme",
           "first_stage", "bm25")).json();
       assertThat(bm25.path("hits")).isEmpty();

@@ -64,8 +64,8 @@ public record Variant(String name, String description, SearchConfig search, int 
 
   /**
    * As {@link #ablations(int, int, List, boolean)}, with the text embedding first stages when
-   * {@code text}: dense (the HNSW's nearest pages by text), bm25-dense (the two fused by RRF),
-   * bm25-dense-convex (their scores combined) and,
+   * {@code text}: dense (the HNSW's nearest pages by text), bm25-dense (their scores combined, the
+   * engine's default), bm25-dense-rrf (the two fused by reciprocal rank) and,
    * with a model, bm25-dense-maxsim (the fused candidates rescored as the engine's default does).
    */
   public static List<Variant> ablations(int k, int depth, List<Double> ratios, boolean model, boolean text) {
@@ -77,12 +77,12 @@ public record Variant(String name, String description, SearchConfig search, int 
           base.withFirstStage(FirstStage.DENSE).withScorers(List.of()).withDepth(k), k));
       SearchConfig hybrid = base.withFirstStage(FirstStage.HYBRID).withScorers(List.of()).withDepth(k);
       variants.add(new Variant("bm25-dense", String.format(Locale.ROOT,
-          "BM25 and dense fused by reciprocal rank (k = 60, dense weight %.3f)", hybrid.fusion().denseWeight()),
-          hybrid, k));
-      Fusion convex = Fusion.of(Fusion.Method.CONVEX);
-      variants.add(new Variant("bm25-dense-convex", String.format(Locale.ROOT,
-          "BM25 and dense scores, each min-max normalised, combined with dense weight %.2f", convex.denseWeight()),
-          hybrid.withFusion(convex), k));
+          "BM25 and dense scores, each min-max normalised, combined with dense weight %.2f (the default)",
+          hybrid.fusion().denseWeight()), hybrid, k));
+      Fusion rrf = Fusion.of(Fusion.Method.RRF);
+      variants.add(new Variant("bm25-dense-rrf", String.format(Locale.ROOT,
+          "BM25 and dense fused by reciprocal rank (k = 60, dense weight %.2f)", rrf.denseWeight()),
+          hybrid.withFusion(rrf), k));
     }
     if (!model) {
       return variants;

@@ -51,8 +51,9 @@ class VariantTest {
   @Test
   void aTextModelAddsTheDenseFirstStages() {
     List<Variant> text = Variant.ablations(100, 100, List.of(0.2), false, true);
-    assertThat(text).extracting(Variant::name).containsExactly("bm25", "dense", "bm25-dense", "bm25-dense-convex");
-    assertThat(text.get(3).signature()).contains("fusion=convex dense=0.300");
+    assertThat(text).extracting(Variant::name).containsExactly("bm25", "dense", "bm25-dense", "bm25-dense-rrf");
+    assertThat(text.get(2).signature()).contains("fusion=convex dense=0.100");
+    assertThat(text.get(3).signature()).contains("fusion=rrf dense=0.500");
     assertThat(text.get(1).representation()).isEqualTo("dense text");
     assertThat(text.get(2).representation()).isEqualTo("hybrid text");
     assertThat(text).noneMatch(Variant::usesModel);

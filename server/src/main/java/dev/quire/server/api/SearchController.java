@@ -2,6 +2,7 @@ package dev.quire.server.api;
 
 import dev.quire.index.DocumentRecord;
 import dev.quire.retrieval.FirstStage;
+import dev.quire.retrieval.Fusion;
 import dev.quire.retrieval.SearchConfig;
 import dev.quire.retrieval.SearchHit;
 import dev.quire.retrieval.SearchRequest;
@@ -35,7 +36,9 @@ final class SearchController {
       Integer depth,
       List<String> scorers,
       Double prefilterRatio,
-      Boolean snippets) {}
+      Boolean snippets,
+      String fusion,
+      Double denseWeight) {}
 
   /**
    * @param documentIds only these documents
@@ -198,6 +201,19 @@ final class SearchController {
         config = config.withPrefilterRatio(body.prefilterRatio());
       } catch (IllegalArgumentException e) {
         throw ApiException.invalid(e.getMessage(), "prefilter_ratio");
+      }
+    }
+    if (body.fusion() != null || body.denseWeight() != null) {
+      Fusion.Method method;
+      try {
+        method = body.fusion() == null ? config.fusion().method() : Fusion.Method.parse(body.fusion());
+      } catch (IllegalArgumentException e) {
+        throw ApiException.invalid(e.getMessage(), "fusion");
+      }
+      try {
+        config = config.withFusion(body.denseWeight() == null ? Fusion.of(method) : new Fusion(method, body.denseWeight()));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.invalid(e.getMessage(), "dense_weight");
       }
     }
     return config;
