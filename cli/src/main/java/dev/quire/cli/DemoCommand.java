@@ -109,6 +109,10 @@ final class DemoCommand implements Callable<Integer> {
           "Over all %d ground-truth questions: right page first %d (%.0f%%), in the top 3 %d (%.0f%%).%n",
           asked.size(), top1, 100.0 * top1 / Math.max(1, asked.size()),
           top3, 100.0 * top3 / Math.max(1, asked.size()));
+      // The same corpus scores lower under quire eval: there OCR is off, so that its numbers do not
+      // depend on the machine's Tesseract, and the questions about scanned pages cannot be found.
+      out.println("OCR of pages without a text layer: " + quire.ocrStatus() + ". (quire eval --builtin synthetic"
+          + " keeps OCR off, so its numbers miss the questions about the scanned pages.)");
       out.println("Try:  ./quire search --index " + indexDir + " \"total due on the invoice\"");
       return 0;
     }

@@ -25,9 +25,22 @@ final class QualityCostPlot {
   /** One variant's point. */
   record Point(String variant, double quality, double bytesPerPage, double latencyMillis) {}
 
-  private QualityCostPlot() {}
+  /** One variant's recall at each cutoff, for the third panel. */
+  record RecallCurve(String variant, double[] cutoffs, double[] recall) {}
 
   static void write(Path file, String title, String quality, List<Point> points) throws IOException {
+    write(file, title, quality, points, List.of());
+  }
+
+  private QualityCostPlot() {}
+
+  /**
+   * Quality against index size and against latency, one point per variant; with curves, a third
+   * panel of recall against the cutoff, which says something even when only one variant ran (BM25
+   * without a model): how deep the right pages sit.
+   */
+  static void write(Path file, String title, String quality, List<Point> points, List<RecallCurve> curves)
+      throws IOException {
     XYChart size = chart(title + ": " + quality + " vs index size", "index bytes per page", quality);
     XYChart latency = chart(title + ": " + quality + " vs latency", "search latency p50 (ms)", quality);
     for (Point point : points) {
@@ -37,8 +50,24 @@ final class QualityCostPlot {
     double[] scores = points.stream().mapToDouble(Point::quality).toArray();
     frame(size, points.stream().mapToDouble(Point::bytesPerPage).toArray(), scores);
     frame(latency, points.stream().mapToDouble(Point::latencyMillis).toArray(), scores);
+    List<XYChart> charts = new java.util.ArrayList<>(List.of(size, latency));
+    if (!curves.isEmpty()) {
+      XYChart recall = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title + ": Recall@k")
+          .xAxisTitle("k (pages looked at)").yAxisTitle("Recall@k").build();
+      recall.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+      recall.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+      recall.getStyler().setXAxisLogarithmic(true);
+      recall.getStyler().setYAxisMin(0.0);
+      recall.getStyler().setYAxisMax(1.0);
+      recall.getStyler().setYAxisDecimalPattern("0.00");
+      recall.getStyler().setXAxisDecimalPattern("#,##0");
+      for (RecallCurve curve : curves) {
+        recall.addSeries(curve.variant(), curve.cutoffs(), curve.recall()).setMarker(SeriesMarkers.CIRCLE);
+      }
+      charts.add(recall);
+    }
     try (OutputStream out = Files.newOutputStream(file)) {
-      BitmapEncoder.saveBitmap(List.of(size, latency), 1, 2, out, BitmapEncoder.BitmapFormat.PNG);
+      BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapEncoder.BitmapFormat.PNG);
     }
   }
 

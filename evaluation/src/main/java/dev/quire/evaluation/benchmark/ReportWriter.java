@@ -48,8 +48,15 @@ public final class ReportWriter {
       List<QualityCostPlot.Point> points = dataset.variants().stream()
           .map(v -> new QualityCostPlot.Point(v.variant().name(), v.primary(), v.bytesPerPage(), v.search().p50()))
           .toList();
+      List<Integer> cutoffs = report.settings().metrics().cutoffs();
+      List<QualityCostPlot.RecallCurve> curves = dataset.variants().stream()
+          .map(v -> new QualityCostPlot.RecallCurve(v.variant().name(),
+              cutoffs.stream().mapToDouble(Integer::doubleValue).toArray(),
+              cutoffs.stream().mapToDouble(k -> v.mean(new dev.quire.evaluation.Metric(
+                  dev.quire.evaluation.Measure.RECALL, k))).toArray()))
+          .toList();
       Path plot = out.resolve("plot-" + dataset.name() + ".png");
-      QualityCostPlot.write(plot, dataset.name(), dataset.primaryMetric().toString(), points);
+      QualityCostPlot.write(plot, dataset.name(), dataset.primaryMetric().toString(), points, curves);
       files.add(plot);
       plots.add(plot.getFileName().toString());
     }
@@ -219,7 +226,7 @@ public final class ReportWriter {
       for (String note : dataset.notes()) {
         md.append("- Note: ").append(note).append('\n');
       }
-      md.append("\n![").append(dataset.name()).append(": quality against index size and latency](plot-")
+      md.append("\n![").append(dataset.name()).append(": quality against index size and latency, recall by cutoff](plot-")
           .append(dataset.name()).append(".png)\n");
     }
     if (report.datasets().size() > 1) {
