@@ -94,6 +94,10 @@ final class SearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (String.join(" ", words).isBlank()) {
+      // as the HTTP API answers it (400): an empty query is the caller's mistake, not "no match"
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "query must not be empty");
+    }
     SearchConfig search =
         new SearchConfig(
             FirstStage.parse(firstStage),
@@ -112,10 +116,11 @@ final class SearchCommand implements Callable<Integer> {
       SearchResults results =
           quire.search(new SearchRequest(query, k, new HashSet<>(documents), search));
       if (json) {
+        // the HTTP API's shape, without what only a server has (collection, image links)
         out.println(
             new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(results));
+                .writeValueAsString(dev.quire.SearchView.of(query, null, results, dev.quire.SearchView.Links.NONE)));
       } else {
         Reports.printResults(out, results);
       }

@@ -64,7 +64,10 @@ class CliTest {
     assertThat(search.out()).contains("[bm25 |").contains("note: BM25 only");
 
     Result json = quire("search", "--json", "--index", index, "-k", "2", question);
-    assertThat(json.out()).contains("\"hits\"").contains("\"pageNumber\"").contains("\"stages\"");
+    // the HTTP API's snake_case shape
+    assertThat(json.out()).contains("\"hits\"").contains("\"document_id\"").contains("\"file_name\"")
+        .contains("\"total_ms\"").contains("\"stages\"").doesNotContain("pageNumber").doesNotContain("\"collection\"")
+        .doesNotContain("image_url").doesNotContain(": -1,");
 
     Result info = quire("info", "--index", index);
     assertThat(info.out())
@@ -107,6 +110,9 @@ class CliTest {
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.err()).startsWith("quire: error: no index at").doesNotContain("Exception");
 
+    Result empty = quire("search", "--index", dir.toString(), " ");
+    assertThat(empty.exitCode()).isEqualTo(2);
+    assertThat(empty.err()).contains("query must not be empty");
     Result badStage = quire("search", "--index", dir.toString(), "--first-stage", "magic", "x");
     assertThat(badStage.exitCode()).isEqualTo(1);
     assertThat(badStage.err()).contains("unknown first stage 'magic'");

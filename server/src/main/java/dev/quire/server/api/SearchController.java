@@ -77,8 +77,8 @@ final class SearchController {
     if (documents != null && documents.isEmpty()) {
       // The filters match no document: nothing to search (an empty set would mean "all").
       ctx.json(
-          new Views.Search(
-              query, collection.name(), List.of(), "", new Views.Timing(0, List.of()),
+          new dev.quire.SearchView(
+              query, collection.name(), List.of(), "", new dev.quire.SearchView.Timing(0, List.of()),
               List.of("the filters match no document")));
       return;
     }
@@ -98,27 +98,8 @@ final class SearchController {
             .quire()
             .search(Boolean.FALSE.equals(body.snippets()) ? request.withoutSnippets() : request);
     context.metrics().search(collection.name(), results.stats());
-    List<Views.Hit> hits = new ArrayList<>(results.hits().size());
-    for (SearchHit hit : results.hits()) {
-      hits.add(
-          new Views.Hit(
-              hit.rank(),
-              hit.documentId(),
-              hit.pageNumber(),
-              hit.score(),
-              hit.snippet(),
-              String.valueOf(Path.of(hit.sourcePath()).getFileName()),
-              links.pageImage(collection.name(), hit.documentId(), hit.pageNumber(), false, caller),
-              links.pageImage(collection.name(), hit.documentId(), hit.pageNumber(), true, caller)));
-    }
-    ctx.json(
-        new Views.Search(
-            query,
-            collection.name(),
-            hits,
-            results.stats().pipeline(),
-            Views.Timing.of(results.stats()),
-            results.stats().notes()));
+    ctx.json(dev.quire.SearchView.of(query, collection.name(), results,
+        (hit, thumbnail) -> links.pageImage(collection.name(), hit.documentId(), hit.pageNumber(), thumbnail, caller)));
   }
 
   /** {@code GET /v1/documents/{id}/pages/{n}/similarity?query=}: per query token, per patch. */

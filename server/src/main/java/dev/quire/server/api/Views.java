@@ -27,36 +27,6 @@ final class Views {
     record Body(String message, String type, String param, String code) {}
   }
 
-  record Hit(
-      int rank,
-      String documentId,
-      int page,
-      float score,
-      String snippet,
-      String fileName,
-      String imageUrl,
-      String thumbnailUrl) {}
-
-  record Stage(String name, int inputPages, int outputPages, double ms) {}
-
-  record Timing(double totalMs, List<Stage> stages) {
-    static Timing of(SearchStats stats) {
-      return new Timing(
-          round(stats.totalMillis()),
-          stats.stages().stream()
-              .map(s -> new Stage(s.name(), s.inputPages(), s.outputPages(), round(s.millis())))
-              .toList());
-    }
-  }
-
-  record Search(
-      String query,
-      String collection,
-      List<Hit> hits,
-      String pipeline,
-      Timing timing,
-      List<String> notes) {}
-
   record Document(
       String documentId,
       String fileName,
