@@ -128,8 +128,8 @@ function showStatus(id, text) {
   $(id).textContent = text;
 }
 
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+function plural(n, word, many) {
+  return `${n} ${n === 1 ? word : many || word + "s"}`;
 }
 
 function formatMs(ms) {
@@ -603,7 +603,8 @@ function upload(files) {
   $("upload-skipped").replaceChildren();
   setProgress("Uploading", 0);
   const request = new XMLHttpRequest();
-  request.open("POST", `/v1/index?collection=${encode(state.collection)}`);
+  // the collection picked here is meant, so a missing one is created with the first upload
+  request.open("POST", `/v1/index?collection=${encode(state.collection)}&create=true`);
   for (const [name, value] of Object.entries(authHeaders())) request.setRequestHeader(name, value);
   request.upload.onprogress = (e) => {
     if (e.lengthComputable) setProgress("Uploading", e.loaded / e.total);
@@ -616,10 +617,17 @@ function upload(files) {
       return;
     }
     setProgress("Indexing", 0);
+    showSkipped(body.rejected || []);
     followJob(body.id);
   };
   request.onerror = () => setProgress("Upload failed: the server could not be reached", 0);
   request.send(form);
+}
+
+function showSkipped(skipped) {
+  $("upload-skipped").replaceChildren(
+    ...skipped.map((s) => el("li", { text: `${s.file}${s.page ? " page " + s.page : ""}: ${s.reason} (${s.message})` }))
+  );
 }
 
 function setProgress(label, fraction) {
@@ -644,17 +652,20 @@ function jobChanged(job) {
   const p = job.progress;
   if (job.state === "COMPLETED") {
     setProgress(`Indexed ${plural(job.result.indexed.length, "document")} (${plural(job.result.pages_indexed, "page")})`, 1);
+  } else if (job.state === "COMPLETED_WITH_ERRORS") {
+    setProgress(
+      `Indexed ${plural(job.result.indexed.length, "document")} (${plural(job.result.pages_indexed, "page")}); ` +
+        `${plural(job.result.skipped.length, "file or page", "files or pages")} could not be indexed (below)`,
+      1
+    );
   } else if (job.state === "FAILED" || job.state === "CANCELLED") {
     setProgress(`Job ${job.state.toLowerCase()}${job.error ? ": " + job.error : ""}`, job.fraction);
   } else {
     const current = p.current_document ? ` · ${p.current_document} page ${p.current_page}/${p.current_pages}` : "";
     setProgress(`Indexing ${p.documents_done}/${p.documents_total} documents${current}`, job.fraction);
   }
-  if (job.result) {
-    $("upload-skipped").replaceChildren(
-      ...job.result.skipped.map((s) => el("li", { text: `${s.file}${s.page ? " page " + s.page : ""}: ${s.reason} (${s.message})` }))
-    );
-  }
+  if (job.result) showSkipped(job.result.skipped);
+  else if (job.rejected) showSkipped(job.rejected);
   if (job.finished_at) {
     loadCollections().then(() => {
       loadDocuments();

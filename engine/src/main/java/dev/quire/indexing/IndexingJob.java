@@ -16,7 +16,6 @@ import dev.quire.index.PageIndex;
 import dev.quire.index.PageInfo;
 import dev.quire.index.PageRecord;
 import dev.quire.index.PageVectors;
-import dev.quire.index.PageVectors;
 import dev.quire.index.PageCodec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -263,8 +262,7 @@ public final class IndexingJob {
       PageVectors vectors = null;
       if (embeddings != null) {
         MultiVector mv = embeddings.get(i);
-        PageVectors encoded = PageCodec.encode(mv.values(), mv.tokens(), mv.dimension());
-        vectors = new PageVectors(encoded.tokens(), encoded.dim(), encoded.half(), encoded.binary());
+        vectors = PageCodec.encode(mv.values(), mv.tokens(), mv.dimension());
         tally.embedded++;
       }
       if (page.textSource() == TextSource.NONE) {

@@ -132,15 +132,29 @@ public final class QuireServer implements Closeable {
       jobs.recover();
       readiness.started();
       if (config.sample().enabled()) {
+        // A first start is ready once the sample can be searched (its first documents are in),
+        // so a probe does not send traffic to a server whose only collection is still empty.
+        java.util.concurrent.atomic.AtomicBoolean seeded =
+            new java.util.concurrent.atomic.AtomicBoolean(!SampleCorpus.pending(data));
+        java.util.concurrent.atomic.AtomicReference<String> sampleJob =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        if (!seeded.get()) {
+          readiness.await(
+              "indexing the sample corpus: nothing is searchable yet",
+              () -> seeded.get() && sampleSearchable(collections, jobs, config.sample(), sampleJob.get()));
+        }
         Thread.ofPlatform()
             .name("quire-sample")
             .daemon()
             .start(
                 () -> {
                   try {
-                    SampleCorpus.seed(config.sample(), data, collections, jobs, reader);
+                    SampleCorpus.seed(config.sample(), data, collections, jobs, reader)
+                        .ifPresent(job -> sampleJob.set(job.id()));
                   } catch (IOException | RuntimeException e) {
                     LOG.warn("cannot set up the sample corpus: {}", e.toString());
+                  } finally {
+                    seeded.set(true);
                   }
                 });
       }
@@ -150,6 +164,29 @@ public final class QuireServer implements Closeable {
     } catch (IOException | RuntimeException e) {
       closeAll(opened.reversed(), e);
       throw e;
+    }
+  }
+
+  /** Whether the sample's collection has pages to search, or its job ended without any. */
+  private static boolean sampleSearchable(
+      Collections collections, Jobs jobs, ServerConfig.Sample sample, String jobId) {
+    if (jobId == null) {
+      return true; // seeding failed (logged) or was done before: nothing to wait for
+    }
+    boolean ended = jobs.get(jobId).map(j -> j.state().finished()).orElse(true);
+    if (ended) {
+      return true;
+    }
+    try {
+      return collections.get(sample.collection()).map(c -> {
+        try {
+          return c.quire().info().pages() > 0;
+        } catch (IOException e) {
+          return false;
+        }
+      }).orElse(false);
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

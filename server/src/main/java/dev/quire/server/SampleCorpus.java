@@ -27,14 +27,20 @@ final class SampleCorpus {
 
   private SampleCorpus() {}
 
-  static void seed(
+  /** Whether a start will seed the sample corpus (it has not been submitted before). */
+  static boolean pending(Path dataDirectory) {
+    return !Files.exists(dataDirectory.resolve("sample").resolve(MARKER));
+  }
+
+  /** Submits the sample's indexing job, unless an earlier start did; returns it if submitted now. */
+  static java.util.Optional<JobRecord> seed(
       ServerConfig.Sample sample, Path dataDirectory, Collections collections, Jobs jobs,
       DocumentReader reader)
       throws IOException {
     Path folder = dataDirectory.resolve("sample");
     Path marker = folder.resolve(MARKER);
     if (Files.exists(marker)) {
-      return;
+      return java.util.Optional.empty();
     }
     Path corpus = folder.resolve("corpus");
     if (!Files.isRegularFile(corpus.resolve(GroundTruth.FILE_NAME))) {
@@ -43,8 +49,9 @@ final class SampleCorpus {
     }
     Collection collection = collections.getOrCreate(sample.collection());
     List<Path> files = reader.discover(List.of(corpus));
-    JobRecord job = jobs.submit(collection, files, List.of(), null, "system", "startup", "sample");
+    JobRecord job = jobs.submit(collection, files, List.of(), List.of(), null, "system", "startup", "sample");
     Files.writeString(marker, job.id() + "\n");
     LOG.info("indexing the sample corpus into collection {} (job {})", collection.name(), job.id());
+    return java.util.Optional.of(job);
   }
 }

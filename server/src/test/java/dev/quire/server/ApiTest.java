@@ -49,7 +49,7 @@ class ApiTest {
     acme = new Http(server.port(), ACME_WRITE);
     Http.Response submitted =
         acme.upload(
-            "/v1/index?collection=acme",
+            "/v1/index?collection=acme&create=true",
             Http.files("red.png", TestServers.png("red"), "blue.png", TestServers.png("blue"),
                 "split.png", TestServers.png(redOverBlue())),
             Map.of());
@@ -79,7 +79,7 @@ class ApiTest {
   @Test
   void anUploadIsIndexedWithProgressStreamedUntilDone() throws Exception {
     Http.Response submitted =
-        acme.upload("/v1/index?collection=acme", Http.files("green.png", TestServers.png("green")), Map.of());
+        acme.upload("/v1/index?collection=acme&create=true", Http.files("green.png", TestServers.png("green")), Map.of());
     assertThat(submitted.status()).isEqualTo(202);
     assertThat(submitted.header("Location")).startsWith("/v1/jobs/job_");
     String id = submitted.json().path("id").asText();
@@ -205,7 +205,7 @@ class ApiTest {
   @Test
   void documentsAreListedShownAndDeletedWithAnAuditRecord() throws IOException, InterruptedException {
     Http.Response submitted =
-        acme.upload("/v1/index?collection=acme", Http.files("doomed.png", TestServers.png("black")), Map.of());
+        acme.upload("/v1/index?collection=acme&create=true", Http.files("doomed.png", TestServers.png("black")), Map.of());
     TestServers.awaitJob(acme, submitted.json().path("id").asText(), Duration.ofSeconds(30));
     String id = documentIdOf("doomed.png");
 

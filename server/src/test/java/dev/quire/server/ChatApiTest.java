@@ -229,7 +229,7 @@ class ChatApiTest {
   void readsAPageQuireHoldsAndChecksTheCallerMayReadIt() throws Exception {
     Http writer = http.as(TestServers.ACME_WRITE);
     byte[] page = Files.readAllBytes(INSTRUCT.resolve("images/photo.png"));
-    Http.Response submitted = writer.upload("/v1/index?collection=acme", Http.files("photo.png", page), Map.of());
+    Http.Response submitted = writer.upload("/v1/index?collection=acme&create=true", Http.files("photo.png", page), Map.of());
     TestServers.awaitJob(writer, submitted.json().path("id").asText(), java.time.Duration.ofSeconds(60));
     String id = writer.get("/v1/documents?collection=acme").json().path("documents").get(0).path("document_id").asText();
     Map<String, Object> body = Map.of("temperature", 0, "max_tokens", 32, "messages", List.of(Map.of(
@@ -329,7 +329,7 @@ class ChatApiTest {
   void answersQuestionsOverTheCollectionWithCheckedCitationsAndStreams() throws Exception {
     Http writer = http.as(TestServers.ACME_WRITE);
     byte[] page = Files.readAllBytes(INSTRUCT.resolve("images/wide.png"));
-    Http.Response submitted = writer.upload("/v1/index?collection=acme", Http.files("wide.png", page), Map.of());
+    Http.Response submitted = writer.upload("/v1/index?collection=acme&create=true", Http.files("wide.png", page), Map.of());
     TestServers.awaitJob(writer, submitted.json().path("id").asText(), java.time.Duration.ofSeconds(60));
 
     Http.Response answered = http.post("/v1/ask", Map.of("question", "What does the page show?",
@@ -409,7 +409,7 @@ class ChatApiTest {
     String jobId;
     try (QuireServer first = QuireServer.start(TestServers.config(jobData, Map.of()), new ColorTestEncoder(), generators)) {
       Http writer = new Http(first.port(), TestServers.ACME_WRITE);
-      Http.Response indexed = writer.upload("/v1/index?collection=acme", Http.files(
+      Http.Response indexed = writer.upload("/v1/index?collection=acme&create=true", Http.files(
           "photo.png", Files.readAllBytes(INSTRUCT.resolve("images/photo.png")),
           "wide.png", Files.readAllBytes(INSTRUCT.resolve("images/wide.png")),
           "tall.png", Files.readAllBytes(INSTRUCT.resolve("images/tall.png"))), Map.of());

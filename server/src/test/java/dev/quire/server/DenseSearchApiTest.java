@@ -24,7 +24,7 @@ class DenseSearchApiTest {
       Http writer = new Http(server.port(), TestServers.ACME_WRITE);
       byte[] invoice = pdf("Balance due on this invoice: 1,240.00 dollars, payable in 30 days.");
       byte[] weather = pdf("Tomorrow will be sunny with a light breeze from the west.");
-      Http.Response submitted = writer.upload("/v1/index?collection=acme",
+      Http.Response submitted = writer.upload("/v1/index?collection=acme&create=true",
           Http.files("invoice.pdf", invoice, "weather.pdf", weather), Map.of());
       JsonNode job = TestServers.awaitJob(writer, submitted.json().path("id").asText(), Duration.ofSeconds(120));
       assertThat(job.path("state").asText()).isEqualTo("COMPLETED");

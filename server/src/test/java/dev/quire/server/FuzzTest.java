@@ -48,7 +48,7 @@ class FuzzTest {
     data = Files.createTempDirectory("quire-fuzz");
     server = TestServers.start(data, Map.of("limits.maxUploadBytes", "256KB", "rateLimit.requests", "1000000"));
     Http acme = new Http(server.port(), ACME_WRITE);
-    Http.Response r = acme.upload("/v1/index?collection=acme",
+    Http.Response r = acme.upload("/v1/index?collection=acme&create=true",
         Http.files("red.png", TestServers.png("red"), "blue.png", TestServers.png("blue")), Map.of());
     jobId = r.json().path("id").asText();
     JsonNode job = TestServers.awaitJob(acme, jobId, Duration.ofSeconds(30));

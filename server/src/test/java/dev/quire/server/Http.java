@@ -50,6 +50,10 @@ final class Http {
       return json().path("error").path("code").asText();
     }
 
+    String errorMessage() {
+      return json().path("error").path("message").asText();
+    }
+
     String header(String name) {
       return headers.firstValue(name).orElse(null);
     }

@@ -92,7 +92,7 @@ class LifecycleTest {
     String jobId;
     try (QuireServer first = QuireServer.start(TestServers.config(data, settings), new SlowEncoder(150))) {
       Http http = new Http(first.port(), ACME_WRITE);
-      Http.Response submitted = http.upload("/v1/index?collection=acme", files, Map.of());
+      Http.Response submitted = http.upload("/v1/index?collection=acme&create=true", files, Map.of());
       assertThat(submitted.status()).isEqualTo(202);
       jobId = submitted.json().path("id").asText();
       awaitPagesDone(http, jobId, 3);
@@ -149,14 +149,14 @@ class LifecycleTest {
     try {
       try (QuireServer strict = TestServers.start(data.resolve("strict"), Map.of("imageUrls.enabled", "true"))) {
         Http http = new Http(strict.port(), ACME_WRITE);
-        Http.Response refused = http.post("/v1/index", Map.of("collection", "acme", "urls", List.of(url + "/scan.png")));
+        Http.Response refused = http.post("/v1/index", Map.of("collection", "acme", "create", true, "urls", List.of(url + "/scan.png")));
         assertThat(refused.errorCode()).isEqualTo("URL_REFUSED");
         assertThat(refused.json().path("error").path("message").asText()).contains("127.0.0.1");
       }
       try (QuireServer open = TestServers.start(data.resolve("open"),
           Map.of("imageUrls.enabled", "true", "imageUrls.allowPrivateNetworks", "true"))) {
         Http http = new Http(open.port(), ACME_WRITE);
-        Http.Response fetched = http.post("/v1/index", Map.of("collection", "acme", "urls", List.of(url + "/scan.png")));
+        Http.Response fetched = http.post("/v1/index", Map.of("collection", "acme", "create", true, "urls", List.of(url + "/scan.png")));
         assertThat(fetched.status()).as(fetched.body()).isEqualTo(202);
         JsonNode job = TestServers.awaitJob(http, fetched.json().path("id").asText(), Duration.ofSeconds(30));
         assertThat(job.path("state").asText()).isEqualTo("COMPLETED");
@@ -200,7 +200,7 @@ class LifecycleTest {
       Http http = new Http(server.port(), ACME_WRITE);
       String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
       Http.Response submitted =
-          http.upload("/v1/index?collection=acme", Http.files("red.png", TestServers.png("red")), Map.of("webhook_url", hook));
+          http.upload("/v1/index?collection=acme&create=true", Http.files("red.png", TestServers.png("red")), Map.of("webhook_url", hook));
       assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
       TestServers.awaitJob(http, submitted.json().path("id").asText(), Duration.ofSeconds(30));
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -250,7 +250,7 @@ class LifecycleTest {
     try (QuireServer server =
         QuireServer.start(TestServers.config(data, Map.of("limits.maxFilesPerRequest", "20")), new SlowEncoder(150))) {
       Http http = new Http(server.port(), ACME_WRITE);
-      String id = http.upload("/v1/index?collection=acme", files, Map.of()).json().path("id").asText();
+      String id = http.upload("/v1/index?collection=acme&create=true", files, Map.of()).json().path("id").asText();
       awaitPagesDone(http, id, 2);
       Http.Response cancel = http.delete("/v1/jobs/" + id);
       assertThat(cancel.status()).isIn(200, 202);

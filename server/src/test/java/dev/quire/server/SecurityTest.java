@@ -55,7 +55,7 @@ class SecurityTest {
   }
 
   static JsonNode index(Http http, String collection, String name, String colour) throws InterruptedException {
-    Http.Response r = http.upload("/v1/index?collection=" + collection, Http.files(name, TestServers.png(colour)), Map.of());
+    Http.Response r = http.upload("/v1/index?create=true&collection=" + collection, Http.files(name, TestServers.png(colour)), Map.of());
     assertThat(r.status()).as(r.body()).isEqualTo(202);
     return TestServers.awaitJob(http, r.json().path("id").asText(), Duration.ofSeconds(30));
   }
@@ -84,7 +84,7 @@ class SecurityTest {
     assertThat(acme.get("/v1/documents/" + globexDocument + "?collection=globex").status()).isEqualTo(403);
     assertThat(acme.get("/v1/documents/" + globexDocument + "/pages/1/image?collection=globex").status()).isEqualTo(403);
     assertThat(acme.delete("/v1/documents/" + globexDocument + "?collection=globex").status()).isEqualTo(403);
-    assertThat(acme.upload("/v1/index?collection=globex", Http.files("x.png", TestServers.png("red")), Map.of()).status())
+    assertThat(acme.upload("/v1/index?collection=globex&create=true", Http.files("x.png", TestServers.png("red")), Map.of()).status())
         .isEqualTo(403);
     assertThat(acme.post("/v1/collections", Map.of("name", "globex")).status()).isEqualTo(403);
     // Asking for the document under one's own collection finds nothing: ids do not cross.
@@ -99,7 +99,7 @@ class SecurityTest {
 
     Http reader = acme.as(ACME_READ);
     assertThat(reader.post("/v1/search", Map.of("query", "red", "collection", "acme")).status()).isEqualTo(200);
-    assertThat(reader.upload("/v1/index?collection=acme", Http.files("y.png", TestServers.png("red")), Map.of()).status())
+    assertThat(reader.upload("/v1/index?collection=acme&create=true", Http.files("y.png", TestServers.png("red")), Map.of()).status())
         .isEqualTo(403);
 
     // The globex document is untouched by all of the above.
@@ -108,22 +108,22 @@ class SecurityTest {
 
   @Test
   void uploadsAreTypedByMagicBytesAndLimitedInSizeAndCount() throws IOException {
-    Http.Response text = acme.upload("/v1/index?collection=acme", Http.files("report.pdf", "not a pdf at all".getBytes(StandardCharsets.UTF_8)), Map.of());
+    Http.Response text = acme.upload("/v1/index?collection=acme&create=true", Http.files("report.pdf", "not a pdf at all".getBytes(StandardCharsets.UTF_8)), Map.of());
     assertThat(text.status()).isEqualTo(415);
     assertThat(text.errorCode()).isEqualTo("UNSUPPORTED_TYPE");
     assertThat(text.json().path("error").path("message").asText()).contains("report.pdf").contains("not a PDF");
 
-    Http.Response empty = acme.upload("/v1/index?collection=acme", Http.files("empty.png", new byte[0]), Map.of());
+    Http.Response empty = acme.upload("/v1/index?collection=acme&create=true", Http.files("empty.png", new byte[0]), Map.of());
     assertThat(empty.errorCode()).isEqualTo("DOCUMENT_REJECTED");
 
     byte[] big = new byte[70 * 1024];
     big[0] = (byte) 0x89;
-    Http.Response tooBig = acme.upload("/v1/index?collection=acme", Http.files("big.png", big), Map.of());
+    Http.Response tooBig = acme.upload("/v1/index?collection=acme&create=true", Http.files("big.png", big), Map.of());
     assertThat(tooBig.status()).as(tooBig.body()).isEqualTo(413);
     assertThat(tooBig.errorCode()).isEqualTo("PAYLOAD_TOO_LARGE");
 
     byte[] png = TestServers.png("red");
-    Http.Response many = acme.upload("/v1/index?collection=acme",
+    Http.Response many = acme.upload("/v1/index?collection=acme&create=true",
         Http.files("1.png", png, "2.png", png, "3.png", png, "4.png", png), Map.of());
     assertThat(many.status()).isEqualTo(400);
 
@@ -132,7 +132,7 @@ class SecurityTest {
     assertThat(hugeBody.status()).isEqualTo(413);
     assertThat(hugeBody.errorCode()).isEqualTo("PAYLOAD_TOO_LARGE");
 
-    Http.Response garbageMultipart = acme.raw("POST", "/v1/index?collection=acme", "multipart/form-data; boundary=xyz", "--xyz\r\nbroken".getBytes(StandardCharsets.UTF_8));
+    Http.Response garbageMultipart = acme.raw("POST", "/v1/index?collection=acme&create=true", "multipart/form-data; boundary=xyz", "--xyz\r\nbroken".getBytes(StandardCharsets.UTF_8));
     assertThat(garbageMultipart.status()).isBetween(400, 499);
 
     assertThat(temporaryFiles()).as("temporary files are always removed").isEmpty();
@@ -140,39 +140,39 @@ class SecurityTest {
 
   @Test
   void serverSidePathsStayUnderTheAllowedRoots() throws Exception {
-    Http.Response ok = acme.post("/v1/index", Map.of("collection", "acme", "paths", List.of(shared.resolve("orange.png").toString())));
+    Http.Response ok = acme.post("/v1/index", Map.of("collection", "acme", "create", true, "paths", List.of(shared.resolve("orange.png").toString())));
     assertThat(ok.status()).as(ok.body()).isEqualTo(202);
     assertThat(TestServers.awaitJob(acme, ok.json().path("id").asText(), Duration.ofSeconds(30)).path("state").asText())
         .isEqualTo("COMPLETED");
 
-    Http.Response relative = acme.post("/v1/index", Map.of("collection", "acme", "paths", List.of("orange.png")));
+    Http.Response relative = acme.post("/v1/index", Map.of("collection", "acme", "create", true, "paths", List.of("orange.png")));
     assertThat(relative.status()).isEqualTo(202);
 
-    assertThat(acme.post("/v1/index", Map.of("collection", "acme", "paths", List.of(shared + "/../" + outside.getFileName() + "/secret.png"))).errorCode())
+    assertThat(acme.post("/v1/index", Map.of("collection", "acme", "create", true, "paths", List.of(shared + "/../" + outside.getFileName() + "/secret.png"))).errorCode())
         .isEqualTo("PATH_NOT_ALLOWED");
-    assertThat(acme.post("/v1/index", Map.of("collection", "acme", "paths", List.of(outside.resolve("secret.png").toString()))).errorCode())
+    assertThat(acme.post("/v1/index", Map.of("collection", "acme", "create", true, "paths", List.of(outside.resolve("secret.png").toString()))).errorCode())
         .isEqualTo("PATH_NOT_ALLOWED");
-    assertThat(acme.post("/v1/index", Map.of("collection", "acme", "paths", List.of(shared.resolve("escape.png").toString()))).errorCode())
+    assertThat(acme.post("/v1/index", Map.of("collection", "acme", "create", true, "paths", List.of(shared.resolve("escape.png").toString()))).errorCode())
         .as("a link out of the root").isEqualTo("PATH_NOT_ALLOWED");
-    assertThat(acme.post("/v1/index", Map.of("collection", "acme", "paths", List.of(shared.resolve("missing.png").toString()))).errorCode())
+    assertThat(acme.post("/v1/index", Map.of("collection", "acme", "create", true, "paths", List.of(shared.resolve("missing.png").toString()))).errorCode())
         .isEqualTo("PATH_NOT_FOUND");
 
     // A folder walk skips what a link leads to outside the root.
-    Http.Response folder = acme.post("/v1/index", Map.of("collection", "acme", "paths", List.of(shared.toString())));
+    Http.Response folder = acme.post("/v1/index", Map.of("collection", "acme", "create", true, "paths", List.of(shared.toString())));
     JsonNode job = TestServers.awaitJob(acme, folder.json().path("id").asText(), Duration.ofSeconds(30));
     assertThat(job.path("documents").toString()).contains("orange.png").doesNotContain("secret").doesNotContain("escape");
   }
 
   @Test
   void urlsAreNotFetchedUnlessEnabledAndPrivateAddressesAreRefused() {
-    Http.Response fetch = acme.post("/v1/index", Map.of("collection", "acme", "urls", List.of("http://example.com/a.png")));
+    Http.Response fetch = acme.post("/v1/index", Map.of("collection", "acme", "create", true, "urls", List.of("http://example.com/a.png")));
     assertThat(fetch.errorCode()).isEqualTo("URL_FETCH_DISABLED");
     Http.Response embed = acme.post("/v1/embed/image", Map.of("image_url", "http://169.254.169.254/latest/meta-data"));
     assertThat(embed.errorCode()).isEqualTo("URL_FETCH_DISABLED");
     for (String url : List.of("http://127.0.0.1:" + server.port() + "/hook", "http://localhost/x",
         "http://169.254.169.254/latest", "http://[::1]/x", "http://10.1.2.3/x", "file:///etc/passwd",
         "http://user:pw@example.com/")) {
-      Http.Response r = acme.upload("/v1/index?collection=acme", Http.files("z.png", TestServers.png("red")), Map.of("webhook_url", url));
+      Http.Response r = acme.upload("/v1/index?collection=acme&create=true", Http.files("z.png", TestServers.png("red")), Map.of("webhook_url", url));
       assertThat(r.errorCode()).as(url).isEqualTo("WEBHOOK_REFUSED");
     }
   }

@@ -71,7 +71,8 @@ final class TestServers {
     while (System.nanoTime() < deadline) {
       job = http.get("/v1/jobs/" + jobId).json();
       String state = job.path("state").asText();
-      if (state.equals("COMPLETED") || state.equals("FAILED") || state.equals("CANCELLED")) {
+      if (state.equals("COMPLETED") || state.equals("COMPLETED_WITH_ERRORS")
+          || state.equals("FAILED") || state.equals("CANCELLED")) {
         return job;
       }
       Thread.sleep(50);

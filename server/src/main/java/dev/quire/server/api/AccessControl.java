@@ -148,19 +148,31 @@ final class AccessControl {
             () -> ApiException.notFound("COLLECTION_NOT_FOUND", "no collection '" + collection + "'"));
   }
 
-  /** The collection, created if missing, which the caller may change. */
-  Collection writable(Context ctx, String name) throws IOException {
+  /**
+   * The collection, which the caller may change. A missing one is created only when the caller
+   * asks ({@code create}): a typo in a name would otherwise grow a new, empty collection. The
+   * {@code default} collection, the one a request without a name goes to, is always created.
+   */
+  Collection writable(Context ctx, String name, boolean create) throws IOException {
     String collection = collectionName(name);
     Principal principal = principal(ctx);
     if (!principal.canWrite(collection)) {
       throw ApiException.forbidden(
           "key '" + principal.name() + "' may not change collection '" + collection + "'");
     }
+    if (!create && !collection.equals(DEFAULT_COLLECTION)) {
+      return context.collections().get(collection).orElseThrow(() -> ApiException.notFound(
+          "COLLECTION_NOT_FOUND",
+          "no collection '" + collection + "'; create it with POST /v1/collections, or send"
+              + " create=true with the documents"));
+    }
     return context.collections().getOrCreate(collection);
   }
 
+  static final String DEFAULT_COLLECTION = "default";
+
   static String collectionName(String name) {
-    String collection = name == null || name.isBlank() ? "default" : name;
+    String collection = name == null || name.isBlank() ? DEFAULT_COLLECTION : name;
     if (!ServerConfig.COLLECTION_NAME.matcher(collection).matches()) {
       throw ApiException.invalid(
           "'" + abbreviate(collection) + "' is not a valid collection name ("

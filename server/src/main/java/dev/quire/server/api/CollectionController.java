@@ -39,7 +39,7 @@ final class CollectionController {
       throw ApiException.invalid("name the collection to create");
     }
     boolean existed = context.collections().get(AccessControl.collectionName(body.name())).isPresent();
-    Collection collection = access.writable(ctx, body.name());
+    Collection collection = access.writable(ctx, body.name(), true);
     Principal caller = AccessControl.principal(ctx);
     if (!existed) {
       context.audit().record(

@@ -25,7 +25,8 @@ import java.util.Set;
 final class IndexController {
 
   /** The JSON form of an index request. */
-  record IndexBody(String collection, List<String> paths, List<String> urls, String webhookUrl) {}
+  record IndexBody(
+      String collection, List<String> paths, List<String> urls, String webhookUrl, Boolean create) {}
 
   /** Server-side folders may hold many files; one job takes at most this many. */
   static final int MAX_DOCUMENTS_PER_JOB = 10_000;
@@ -49,14 +50,16 @@ final class IndexController {
   private void upload(Context ctx) throws Exception {
     // The collection comes first from the query so a refused caller's upload is never parsed.
     String named = ctx.queryParam("collection");
-    Collection collection = access.writable(ctx, named);
+    boolean create = create(ctx.queryParam("create"));
+    Collection collection = access.writable(ctx, named, create);
     List<UploadedFile> files = ctx.uploadedFiles();
     String formCollection = Bodies.formField(ctx, "collection");
     if (formCollection != null && !formCollection.equals(collection.name())) {
       if (named != null) {
         throw ApiException.invalid("the query and the form name different collections");
       }
-      collection = access.writable(ctx, formCollection);
+      collection =
+          access.writable(ctx, formCollection, create || create(Bodies.formField(ctx, "create")));
     }
     if (files.isEmpty()) {
       throw ApiException.invalid("the upload holds no files; send them as multipart file parts");
@@ -68,14 +71,30 @@ final class IndexController {
     }
     String webhook = webhook(Bodies.formField(ctx, "webhook_url"));
     List<Uploads.Received> received = new ArrayList<>();
+    List<JobRecord.Skipped> rejected = new ArrayList<>();
+    ApiException firstRejection = null;
     try {
       for (UploadedFile file : files) {
-        received.add(
-            Uploads.receive(
-                file.content(), file.filename(), context.config().limits().maxUploadBytes(),
-                context.temporaryDirectory(), context.reader()));
+        try {
+          received.add(
+              Uploads.receive(
+                  file.content(), file.filename(), context.config().limits().maxUploadBytes(),
+                  context.temporaryDirectory(), context.reader()));
+        } catch (ApiException e) {
+          // One bad file in a batch costs only itself: the rest are indexed, it is reported.
+          if (e.status() >= 500) {
+            throw e;
+          }
+          firstRejection = firstRejection == null ? e : firstRejection;
+          rejected.add(
+              new JobRecord.Skipped(
+                  Uploads.safeFileName(file.filename()), 0, e.code(), e.getMessage()));
+        }
       }
-      submitted(ctx, collection, List.of(), received, webhook);
+      if (received.isEmpty()) {
+        throw allRejected(firstRejection, rejected);
+      }
+      submitted(ctx, collection, List.of(), received, rejected, webhook);
     } finally {
       for (Uploads.Received r : received) {
         Files.deleteIfExists(r.file());
@@ -85,7 +104,8 @@ final class IndexController {
 
   private void paths(Context ctx) throws Exception {
     IndexBody body = Bodies.json(ctx, IndexBody.class);
-    Collection collection = access.writable(ctx, body.collection());
+    Collection collection =
+        access.writable(ctx, body.collection(), Boolean.TRUE.equals(body.create()));
     List<String> paths = body.paths() == null ? List.of() : body.paths();
     List<String> urls = body.urls() == null ? List.of() : body.urls();
     if (paths.isEmpty() && urls.isEmpty()) {
@@ -99,7 +119,7 @@ final class IndexController {
     List<Uploads.Received> fetched = new ArrayList<>();
     try {
       fetched.addAll(fetch(urls));
-      submitted(ctx, collection, files, fetched, webhook);
+      submitted(ctx, collection, files, fetched, List.of(), webhook);
     } finally {
       for (Uploads.Received r : fetched) {
         Files.deleteIfExists(r.file());
@@ -107,17 +127,49 @@ final class IndexController {
     }
   }
 
+  /** The {@code create} query parameter or form field: true or false, absent is false. */
+  private static boolean create(String value) {
+    if (value == null || value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw ApiException.invalid("create must be true or false, got '" + AccessControl.abbreviate(value) + "'", "create");
+  }
+
+  /**
+   * When no file of an upload can be indexed: a lone file's own error; for several, one error of
+   * the status they share (else 400) that names each file and why.
+   */
+  private static ApiException allRejected(ApiException first, List<JobRecord.Skipped> rejected) {
+    if (rejected.size() == 1) {
+      return first;
+    }
+    StringBuilder message = new StringBuilder("none of the " + rejected.size() + " files can be indexed: ");
+    for (int i = 0; i < rejected.size(); i++) {
+      message.append(i == 0 ? "" : "; ").append(rejected.get(i).message());
+    }
+    boolean sameCode = rejected.stream().allMatch(r -> r.reason().equals(first.code()));
+    if (sameCode) {
+      return first.status() == 400
+          ? new RequestValidationException(first.code(), message.toString(), null)
+          : new ApiException(first.status(), first.code(), message.toString());
+    }
+    return new RequestValidationException("UPLOAD_REJECTED", message.toString(), null);
+  }
+
   private void submitted(
       Context ctx, Collection collection, List<Path> files, List<Uploads.Received> received,
-      String webhook)
+      List<JobRecord.Skipped> rejected, String webhook)
       throws IOException {
     Principal caller = AccessControl.principal(ctx);
     JobRecord job =
         context
             .jobs()
             .submit(
-                collection, files, received.stream().map(Uploads.Received::upload).toList(), webhook,
-                caller.name(), ServerApp.requestId(ctx), "api");
+                collection, files, received.stream().map(Uploads.Received::upload).toList(),
+                rejected, webhook, caller.name(), ServerApp.requestId(ctx), "api");
     ctx.status(202).header("Location", "/v1/jobs/" + job.id()).json(JobView.of(job));
   }
 

@@ -66,17 +66,23 @@ final class JobController {
    */
   void events(Context ctx) {
     JobRecord job = visible(ctx);
-    String accept = ctx.header(Header.ACCEPT);
-    if (accept == null || !accept.contains("text/event-stream")) {
+    if (!EventStreamAccept.accepts(ctx.header(Header.ACCEPT))) {
       throw new ApiException(
-          406, "NOT_ACCEPTABLE", "this route streams server-sent events: send Accept: text/event-stream");
+          406, "NOT_ACCEPTABLE",
+          "this route streams server-sent events: send Accept: text/event-stream (or */*)");
     }
     new SseHandler(0, client -> stream(client, job.id())).handle(ctx);
   }
 
   private void stream(SseClient client, String id) {
-    client.keepAlive();
     ObjectMapper json = context.json();
+    JobRecord now = context.jobs().get(id).orElse(null);
+    if (now != null && now.state().finished()) {
+      // Ended before the client came: one done event, and the stream ends when this returns.
+      client.sendEvent("done", write(json, now), null);
+      return;
+    }
+    client.keepAlive();
     Jobs.Watcher watcher =
         new Jobs.Watcher() {
           @Override

@@ -88,6 +88,12 @@ public final class ServerApp {
                 server.setErrorHandler(new JsonErrorHandler());
                 server.setStopTimeout(context.config().http().shutdownTimeout().toMillis());
               });
+          config.jetty.modifyServletContextHandler(
+              handler ->
+                  handler.addFilter(
+                      new org.eclipse.jetty.ee10.servlet.FilterHolder(new EventStreamAccept()),
+                      "/v1/jobs/*",
+                      java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
           config.staticFiles.add(
               files -> {
                 files.hostedPath = "/";

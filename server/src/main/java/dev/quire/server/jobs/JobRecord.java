@@ -14,6 +14,8 @@ import java.util.List;
  * @param attempts how many times the job was started (more than one after a restart)
  * @param task for a document-task job, the task and its options (null: an indexing job, whose
  *     {@code files} are paths; a task job's are document ids)
+ * @param rejected files of the request that never became part of the job (an upload that is not
+ *     a document we read, or over the size limit); they join the result's skipped files
  */
 public record JobRecord(
     String id,
@@ -32,11 +34,14 @@ public record JobRecord(
     Result result,
     String error,
     int attempts,
-    TaskJob task) {
+    TaskJob task,
+    List<Skipped> rejected) {
 
   public JobRecord {
     files = List.copyOf(files);
     uploads = List.copyOf(uploads);
+    // records saved before rejected files were kept have none
+    rejected = rejected == null ? List.of() : List.copyOf(rejected);
   }
 
   /**
@@ -94,6 +99,6 @@ public record JobRecord(
   JobRecord with(JobState newState) {
     return new JobRecord(
         id, collection, newState, origin, submittedBy, requestId, createdAt, startedAt,
-        finishedAt, files, uploads, webhookUrl, progress, result, error, attempts, task);
+        finishedAt, files, uploads, webhookUrl, progress, result, error, attempts, task, rejected);
   }
 }

@@ -9,6 +9,8 @@ import java.util.List;
  * {@code documents} are document ids, its {@code task} classify or extract; null for indexing).
  *
  * @param fraction share of the work done, 0..1
+ * @param rejected files of the request refused before the job began (also in the result's
+ *     skipped files once it ends)
  */
 public record JobView(
     String id,
@@ -24,7 +26,8 @@ public record JobView(
     JobRecord.Result result,
     String error,
     int attempts,
-    String task) {
+    String task,
+    List<JobRecord.Skipped> rejected) {
 
   public static JobView of(JobRecord r) {
     return new JobView(
@@ -37,10 +40,13 @@ public record JobView(
         r.finishedAt(),
         r.files().stream().map(f -> String.valueOf(Path.of(f).getFileName())).toList(),
         r.progress(),
-        r.state() == JobState.COMPLETED ? 1.0 : r.progress().fraction(),
+        r.state() == JobState.COMPLETED || r.state() == JobState.COMPLETED_WITH_ERRORS
+            ? 1.0
+            : r.progress().fraction(),
         r.result(),
         r.error(),
         r.attempts(),
-        r.task() == null ? null : r.task().name());
+        r.task() == null ? null : r.task().name(),
+        r.rejected());
   }
 }

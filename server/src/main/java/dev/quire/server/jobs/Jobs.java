@@ -129,12 +129,13 @@ public final class Jobs implements Closeable {
   /**
    * Queues a job over server-side {@code files} and client {@code uploads} (moved out of their
    * temporary files into the collection's upload store, where the same content under the same name
-   * is the same document).
+   * is the same document); {@code rejected} files of the same request are reported with it.
    */
   public JobRecord submit(
       Collection collection,
       List<Path> files,
       List<Upload> uploaded,
+      List<JobRecord.Skipped> rejected,
       String webhookUrl,
       String actor,
       String requestId,
@@ -158,7 +159,8 @@ public final class Jobs implements Closeable {
           new JobRecord(
               id, collection.name(), JobState.QUEUED, origin, actor, requestId, clock.instant(),
               null, null, all, owned, webhookUrl,
-              new JobRecord.Progress(all.size(), 0, 0, 0, null, 0, 0), null, null, 0, null);
+              new JobRecord.Progress(all.size(), 0, 0, 0, null, 0, 0), null, null, 0, null,
+              rejected);
       job = new Job(record);
       persist(collection, record);
       jobs.put(id, job);
@@ -176,7 +178,8 @@ public final class Jobs implements Closeable {
     String id = "job_" + HexFormat.of().formatHex(randomBytes(8));
     JobRecord record = new JobRecord(id, collection.name(), JobState.QUEUED, "api", actor, requestId,
         clock.instant(), null, null, documentIds, List.of(), webhookUrl,
-        new JobRecord.Progress(documentIds.size(), 0, 0, 0, null, 0, 0), null, null, 0, task);
+        new JobRecord.Progress(documentIds.size(), 0, 0, 0, null, 0, 0), null, null, 0, task,
+        List.of());
     Job job = new Job(record);
     persist(collection, record);
     jobs.put(id, job);
@@ -286,7 +289,7 @@ public final class Jobs implements Closeable {
                   r.id(), r.collection(), JobState.RUNNING, r.origin(), r.submittedBy(),
                   r.requestId(), r.createdAt(), clock.instant(), null, r.files(), r.uploads(),
                   r.webhookUrl(), new JobRecord.Progress(r.files().size(), 0, 0, 0, null, 0, 0),
-                  null, null, r.attempts() + 1, r.task()));
+                  null, null, r.attempts() + 1, r.task(), r.rejected()));
     }
     persistQuietly(collection, job.record);
     if (job.record.task() != null) {
@@ -294,7 +297,7 @@ public final class Jobs implements Closeable {
       return;
     }
     List<Path> present = new ArrayList<>();
-    List<JobRecord.Skipped> missing = new ArrayList<>();
+    List<JobRecord.Skipped> missing = new ArrayList<>(job.record.rejected());
     for (String file : job.record.files()) {
       Path path = Path.of(file);
       if (Files.isRegularFile(path)) {
@@ -325,15 +328,27 @@ public final class Jobs implements Closeable {
   private void end(Collection collection, Job job, boolean stoppedEarly, JobRecord.Result result,
       String error) {
     JobState end;
+    String failure = error;
     if (error != null) {
       end = JobState.FAILED;
     } else if (stoppedEarly) {
       end = job.cancelRequested ? JobState.CANCELLED : JobState.INTERRUPTED;
-    } else {
+    } else if (result == null || result.skipped().isEmpty()) {
       end = JobState.COMPLETED;
+    } else if (result.indexed().isEmpty() && result.unchanged().isEmpty()
+        && result.pagesIndexed() == 0) {
+      end = JobState.FAILED;
+      JobRecord.Skipped first = result.skipped().get(0);
+      failure = "nothing could be indexed: " + first.file() + ": " + first.message()
+          + (result.skipped().size() > 1
+              ? " (and " + (result.skipped().size() - 1) + " more in result.skipped)"
+              : "");
+    } else {
+      end = JobState.COMPLETED_WITH_ERRORS;
     }
+    String ended = failure;
     synchronized (job) {
-      update(job, r -> finish(r, end, result, error));
+      update(job, r -> finish(r, end, result, ended));
     }
     persistQuietly(collection, job.record);
     if (end.finished()) {
@@ -390,7 +405,7 @@ public final class Jobs implements Closeable {
       JobRecord r = job.record;
       next = new JobRecord(r.id(), r.collection(), r.state(), r.origin(), r.submittedBy(),
           r.requestId(), r.createdAt(), r.startedAt(), r.finishedAt(), r.files(), r.uploads(),
-          r.webhookUrl(), change.apply(r.progress()), r.result(), r.error(), r.attempts(), r.task());
+          r.webhookUrl(), change.apply(r.progress()), r.result(), r.error(), r.attempts(), r.task(), r.rejected());
       job.record = next;
       long now = System.nanoTime();
       if (!always && now - job.lastNotified < NOTIFY_EVERY_NANOS) {
@@ -405,7 +420,7 @@ public final class Jobs implements Closeable {
     return new JobRecord(
         r.id(), r.collection(), state, r.origin(), r.submittedBy(), r.requestId(), r.createdAt(),
         r.startedAt(), state.finished() ? clock.instant() : null, r.files(), r.uploads(),
-        r.webhookUrl(), r.progress(), result, error, r.attempts(), r.task());
+        r.webhookUrl(), r.progress(), result, error, r.attempts(), r.task(), r.rejected());
   }
 
   /** A finished job: uploads removed, audit, webhook. */
