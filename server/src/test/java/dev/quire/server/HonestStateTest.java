@@ -179,8 +179,9 @@ class HonestStateTest {
       assertThat(ready.status()).as(String.valueOf(reasons)).isEqualTo(200);
       // Every "not ready" said why; once ready, the sample answers searches.
       assertThat(reasons).allSatisfy(r -> assertThat(r).contains("sample corpus"));
-      JsonNode hits =
-          ops.post("/v1/search", Map.of("query", "invoice total", "collection", "default")).json();
+      assertThat(ops.get("/v1/documents?collection=default").json().path("total").asInt()).isPositive();
+      JsonNode hits = ops.post("/v1/search",
+          Map.of("query", "total", "collection", "default", "first_stage", "exhaustive")).json();
       assertThat(hits.path("hits").size()).as(hits.toString()).isPositive();
     }
   }

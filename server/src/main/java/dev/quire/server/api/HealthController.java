@@ -6,8 +6,6 @@ import dev.quire.server.collections.Collection;
 import dev.quire.server.jobs.JobState;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 
@@ -37,18 +35,15 @@ final class HealthController {
   record Jobs(int queued, int running) {}
 
   private final ServerContext context;
-  private final byte[] openApi;
+  private volatile byte[] openApi;
 
   HealthController(ServerContext context) {
     this.context = context;
-    try (InputStream in = HealthController.class.getResourceAsStream("openapi.json")) {
-      if (in == null) {
-        throw new IllegalStateException("openapi.json is missing from the server's resources");
-      }
-      this.openApi = in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  }
+
+  /** The OpenAPI document, once the routes it describes are registered. */
+  void openApi(byte[] document) {
+    this.openApi = document;
   }
 
   void live(Context ctx) {

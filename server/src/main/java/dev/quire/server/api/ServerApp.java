@@ -14,6 +14,7 @@ import io.javalin.Javalin;
 import io.javalin.config.Key;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
+import io.javalin.router.ParsedEndpoint;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -25,6 +26,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -67,7 +70,7 @@ public final class ServerApp {
     ChatController chat = new ChatController(context, access);
     DocumentTaskController tasks = new DocumentTaskController(context, access, chat);
     context.jobs().taskExecutor(tasks.executor());
-    return Javalin.create(
+    Javalin app = Javalin.create(
         config -> {
           config.startup.showJavalinBanner = false;
           config.startup.showOldJavalinVersionWarning = false;
@@ -159,6 +162,19 @@ public final class ServerApp {
           // What the caller must change arrives as a RequestValidationException (an ApiException).
           config.routes.exception(Exception.class, (e, ctx) -> unexpected(e, ctx, limits));
         });
+    health.openApi(OpenApiDocument.build(context.json(), routes(app)));
+    return app;
+  }
+
+  /** The HTTP routes {@code app} registered, as "get /v1/jobs/{id}". */
+  public static List<String> routes(Javalin app) {
+    List<String> routes = new ArrayList<>();
+    for (ParsedEndpoint parsed : app.unsafe.internalRouter.allHttpHandlers()) {
+      if (parsed.endpoint.method.isHttpMethod()) {
+        routes.add(parsed.endpoint.method.name().toLowerCase(Locale.ROOT) + " " + parsed.endpoint.path);
+      }
+    }
+    return routes;
   }
 
   /** The request's id: the client's {@code X-Request-Id} when it is sane, else a new one. */

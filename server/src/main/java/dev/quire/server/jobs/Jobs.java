@@ -347,6 +347,12 @@ public final class Jobs implements Closeable {
       end = JobState.COMPLETED_WITH_ERRORS;
     }
     String ended = failure;
+    if (end.finished()) {
+      // on disk first, uploads gone next, and only then visible: whoever sees the job finished
+      // finds its uploads removed, and a crash in between leaves a finished job, not a rerun
+      persistQuietly(collection, finish(job.record, end, result, ended));
+      removeUploads(collection, job);
+    }
     synchronized (job) {
       update(job, r -> finish(r, end, result, ended));
     }
