@@ -1,8 +1,10 @@
-// The web UI end to end in headless Chromium: load, give the API key, upload a PDF and watch it
-// index, search, ask a question over the results, open a result with its similarity map, run the
-// document tasks on it, delete the document; then a server without a generation model says how to
-// configure one. Screenshots of each step go to SCREENSHOTS. Run by BrowserTest, which starts the
-// servers and sets the environment.
+// The web UI end to end in headless Chromium: load, give the API key, create a collection in its
+// form, upload a PDF and watch it index, search (grouped by document, paged with "Show more"), ask
+// a question over the results, open a result with its similarity map and turn its pages, run the
+// document tasks on it, delete the document; then a newcomer's server (no keys, no models) asks for
+// no key and says which search modes and tasks need what; and the header fits a 390-px phone.
+// Screenshots of each step go to SCREENSHOTS. Run by BrowserTest, which starts the servers and
+// sets the environment.
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -42,7 +44,20 @@ try {
   await page.click("#key-save");
   await page.locator("#key-dialog[open]").waitFor({ state: "detached" });
   await page.waitForFunction(() => document.getElementById("search-status").textContent === "");
+  if (await page.locator("#key-button").isHidden()) throw new Error("the API key button is hidden on a server that asked for a key");
   await shot(page, "home");
+
+  // 1b. A collection is created in a small form; a bad name is refused there, not by a prompt.
+  await page.click("#new-collection");
+  await page.locator("#collection-dialog[open]").waitFor();
+  await page.fill("#collection-name", "Bad Name");
+  await page.click("#collection-create");
+  await expectText(page.locator("#collection-error"), /lower-case/);
+  await shot(page, "collection-form");
+  await page.fill("#collection-name", "papers");
+  await page.click("#collection-create");
+  await page.locator("#collection-dialog[open]").waitFor({ state: "detached" });
+  if ((await page.locator("#collection").inputValue()) !== "papers") throw new Error("the new collection is not selected");
 
   // 2. Upload a PDF: the bar follows the upload, then the indexing job to its end.
   await page.click(".tab[data-view=documents]");
@@ -62,8 +77,27 @@ try {
   await page.waitForFunction(() => [...document.querySelectorAll("#results .card img")].every((i) => i.complete && i.naturalWidth > 0));
   const cards = await page.locator("#results .card").count();
   const status = await page.locator("#search-status").textContent();
-  if (!/pages? in /.test(status)) throw new Error("unexpected search status: " + status);
+  if (!/pages? in 1 document/.test(status)) throw new Error("unexpected search status: " + status);
   await shot(page, "results");
+
+  // 3a. Results in pages of k: with k = 1 the first page says so and "Show more" brings the rest.
+  if (cards > 1) {
+    await page.evaluate(async () => { state.k = 1; await runSearch(); });
+    await expectText(page.locator("#search-status"), /^First page in 1 document/);
+    if ((await page.locator("#results .card").count()) !== 1) throw new Error("k = 1 showed more than one card");
+    await page.locator("#more-results").waitFor();
+    await shot(page, "results-first-page");
+    await page.click("#more-results");
+    await page.waitForFunction((n) => document.querySelectorAll("#results .card").length === n, cards);
+    if (await page.locator("#more-results").isVisible()) throw new Error("Show more is offered with nothing more to show");
+  }
+  // 3c. Grouped by document: one group, its pages inside.
+  await page.check("#group-by-document");
+  await page.locator("#results .group").first().waitFor();
+  if ((await page.locator("#results .group").count()) !== 1) throw new Error("one document should make one group");
+  if ((await page.locator("#results .group .card").count()) !== cards) throw new Error("the group lost cards");
+  await shot(page, "results-grouped");
+  await page.uncheck("#group-by-document");
 
   // 3b. Ask: the answer streams in over the pages search found, which are listed, cited ones marked.
   await page.click("#ask-button");
@@ -90,6 +124,23 @@ try {
   await shot(page, "viewer-all-tokens");
   await page.locator("#tokens .token[data-token='0']").click();
   await shot(page, "viewer-token-1");
+
+  // 4a. Previous and next page of the same document, with the position and a full-size link.
+  await expectText(page.locator("#page-position"), /^page \d+ of \d+$/);
+  const [at, of] = (await page.locator("#page-position").textContent()).match(/\d+/g).map(Number);
+  if (!(await page.locator("#page-full").getAttribute("href"))) throw new Error("no full-size link");
+  if (of > 1) {
+    const delta = at < of ? 1 : -1;
+    await page.click(delta > 0 ? "#next-page" : "#previous-page");
+    await expectText(page.locator("#page-position"), new RegExp(`^page ${at + delta} of ${of}$`));
+    await expectText(page.locator("#page-title"), new RegExp(`page ${at + delta}$`));
+    await page.waitForFunction(() => document.getElementById("page-image").complete && document.getElementById("page-image").naturalWidth > 0);
+    await shot(page, "viewer-turned-page");
+    await page.click(delta > 0 ? "#previous-page" : "#next-page");
+    await expectText(page.locator("#page-position"), new RegExp(`^page ${at} of ${of}$`));
+  } else if (!(await page.locator("#next-page").isDisabled())) {
+    throw new Error("Next is enabled on a one-page document");
+  }
 
   // 4b. Document tasks on the shown document: classify, extract as an invoice, ask about the page.
   await page.click("#classify-button");
@@ -121,14 +172,37 @@ try {
   await page.waitForFunction(() => document.querySelectorAll("#documents tr[data-document]").length === 0);
   await shot(page, "deleted");
 
-  // 6. A server without a generation model: the UI says how to configure one.
+  // 6. A newcomer's server (no keys, no models): no key asked for; what needs a model says so.
   await page.goto(bare);
   await page.locator("#tasks-unavailable").filter({ hasText: "--generation-model" }).waitFor({ state: "attached" });
   if (!(await page.locator("#ask-button").isDisabled())) throw new Error("Ask is enabled without a generation model");
-  await shot(page, "no-generation");
+  await expectText(page.locator("#modes-note"), /--model DIR/);
+  for (const mode of ["exhaustive", "fusion", "dense", "hybrid"]) {
+    if (!(await page.locator(`#first-stage option[value=${mode}]`).isDisabled())) throw new Error(`${mode} is offered without its model`);
+  }
+  if (await page.locator("#first-stage option[value=bm25]").isDisabled()) throw new Error("BM25 is not offered");
+  if (await page.locator("#key-dialog").evaluate((d) => d.open)) throw new Error("the key dialog opened on a server without keys");
+  if (await page.locator("#key-button").isVisible()) throw new Error("the API key button shows on a server without keys");
+  await shot(page, "newcomer-server");
+
+  // 7. A 390-px phone: the header and the search form fit without scrolling sideways.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  const small = await phone.newPage();
+  small.on("pageerror", (e) => errors.push("page error (phone): " + e.message));
+  await small.goto(bare);
+  await small.locator("#modes-note").filter({ hasText: "--model" }).waitFor();
+  const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) throw new Error(`the page is ${overflow} px wider than a 390-px phone`);
+  const header = await small.locator("header.top").boundingBox();
+  for (const id of ["#collection", "#new-collection", "#query"]) {
+    const box = await small.locator(id).boundingBox();
+    if (!box || box.x < 0 || box.x + box.width > 390) throw new Error(`${id} does not fit the phone screen: ${JSON.stringify(box)}`);
+  }
+  await small.screenshot({ path: path.join(shots, `${String(++step).padStart(2, "0")}-phone.png`) });
+  await phone.close();
 
   if (errors.length) throw new Error("browser errors:\n" + errors.join("\n"));
-  console.log(`ok: ${cards} results, an answer over ${sources} pages, ${tokenCount - 1} query tokens, overlay painted ${painted} pixels, ${step} screenshots in ${shots}`);
+  console.log(`ok: ${cards} results (header ${Math.round(header.height)} px high on a phone), an answer over ${sources} pages, ${tokenCount - 1} query tokens, overlay painted ${painted} pixels, ${step} screenshots in ${shots}`);
 } finally {
   await browser.close();
 }

@@ -12,7 +12,13 @@ const state = {
   lastQuery: "",
   viewer: null, // { hit, map, selected }
   generation: null, // the generation models the server has (null: not known yet)
+  k: 24, // results asked for; "Show more" asks for more, up to MAX_RESULTS
+  lastResult: null,
+  capabilities: { visual: true, text: true }, // from /health: which first stages can run
 };
+
+const PAGE_SIZE = 24;
+const MAX_RESULTS = 100;
 
 const DOC_TYPES = ["W2", "1099-INT", "1099-DIV", "1099-MISC", "1099-NEC", "1099-R", "1098",
   "bank_statement", "credit_card_statement", "invoice", "receipt", "check", "contract"];
@@ -172,17 +178,62 @@ async function loadCollections() {
   select.value = state.collection;
 }
 
-async function createCollection() {
-  const name = prompt("Name of the new collection (a-z, 0-9, - and _):");
-  if (!name) return;
+function openCollectionDialog() {
+  $("collection-name").value = "";
+  $("collection-error").textContent = "";
+  $("collection-dialog").showModal();
+  $("collection-name").focus();
+}
+
+async function createCollection(event) {
+  event.preventDefault(); // the dialog stays open until the server has said yes
+  const name = $("collection-name").value.trim();
+  if (!$("collection-name").checkValidity()) {
+    $("collection-error").textContent = "Use lower-case letters, digits, - and _, starting with a letter or digit.";
+    return;
+  }
   try {
     await api("/v1/collections", { method: "POST", json: { name } });
     state.collection = name;
     localStorage.setItem(COLLECTION_STORAGE, name);
+    $("collection-dialog").close();
     await loadCollections();
+    $("results").replaceChildren();
+    showStatus("search-status", `Collection ${name} created: upload documents to it under Documents.`);
+    loadDocuments();
+    loadJobs();
   } catch (error) {
-    alert(error.message);
+    $("collection-error").textContent = error.message;
   }
+}
+
+/** Which first stages this server can run: visual ones need a ColQwen model, dense ones a text model. */
+async function loadCapabilities() {
+  try {
+    const health = await (await fetch("/health")).json();
+    state.capabilities = { visual: !!health.model, text: !!health.text_model };
+  } catch (error) {
+    return; // unknown: offer everything and let the server say
+  }
+  const missing = [];
+  for (const option of $("first-stage").options) {
+    const needs = option.dataset.needs;
+    if (!needs) continue;
+    const available = needs === "visual" ? state.capabilities.visual : state.capabilities.text;
+    option.disabled = !available;
+    if (!available && !option.dataset.label) {
+      option.dataset.label = option.textContent;
+      option.textContent += needs === "visual" ? " — needs a visual model" : " — needs a text model";
+    }
+  }
+  if (!state.capabilities.visual) {
+    missing.push("Visual search and similarity maps need a ColQwen model: start the server with --model DIR.");
+  }
+  if (!state.capabilities.text) {
+    missing.push("Meaning and hybrid search need a text model (textModel: bge-small, the default).");
+  }
+  $("modes-note").hidden = missing.length === 0;
+  $("modes-note").textContent = missing.join(" ");
 }
 
 // ---------------------------------------------------------------- search
@@ -192,14 +243,28 @@ async function search(event) {
   const query = $("query").value.trim();
   if (!query) return;
   state.lastQuery = query;
+  state.k = PAGE_SIZE;
+  await runSearch();
+}
+
+async function showMore() {
+  state.k = Math.min(MAX_RESULTS, state.k + PAGE_SIZE);
+  await runSearch();
+}
+
+async function runSearch() {
   showStatus("search-status", "Searching…");
+  $("more-results").hidden = true;
   try {
     const result = await api("/v1/search", {
       method: "POST",
-      json: { query, k: 24, collection: state.collection, ...($("first-stage").value ? { first_stage: $("first-stage").value } : {}) },
+      json: { query: state.lastQuery, k: state.k, collection: state.collection, ...($("first-stage").value ? { first_stage: $("first-stage").value } : {}) },
     });
+    state.lastResult = result;
     renderResults(result);
   } catch (error) {
+    state.lastResult = null;
+    $("group-toggle").hidden = true;
     $("results").replaceChildren();
     showStatus("search-status", error.message);
   }
@@ -210,27 +275,55 @@ function renderResults(result) {
   grid.replaceChildren();
   const stages = result.timing.stages.map((s) => `${s.name} ${formatMs(s.ms)}`).join(", ");
   const notes = result.notes.length ? " · " + result.notes.join("; ") : "";
+  // a full page of hits may have more behind it: say it is the first ones, and offer more
+  const more = result.hits.length >= state.k && state.k < MAX_RESULTS;
+  const documents = new Set(result.hits.map((h) => h.document_id)).size;
+  const count = more
+    ? (result.hits.length === 1 ? "First page" : `First ${result.hits.length} pages`)
+    : result.hits.length >= MAX_RESULTS
+      ? `Best ${result.hits.length} pages`
+      : plural(result.hits.length, "page");
   showStatus(
     "search-status",
     result.hits.length
-      ? `${plural(result.hits.length, "page")} in ${formatMs(result.timing.total_ms)} (${stages})${notes}`
+      ? `${count} in ${plural(documents, "document")}, ${formatMs(result.timing.total_ms)} (${stages})${notes}`
       : `No pages match “${result.query}”.${notes}`
   );
-  for (const hit of result.hits) {
-    const card = el(
-      "button",
-      { type: "button", class: "card", "data-document": hit.document_id, "data-page": String(hit.page), onclick: () => openViewer(hit) },
-      el("img", { src: hit.thumbnail_url, alt: `${hit.file_name} page ${hit.page}`, loading: "lazy" }),
-      el(
-        "div",
-        { class: "info" },
-        el("div", { class: "name", text: hit.file_name }),
-        el("div", { class: "meta" }, el("span", { text: `page ${hit.page}` }), el("span", { class: "score", text: hit.score.toFixed(3) })),
-        snippetNode(hit.snippet)
-      )
-    );
-    grid.append(card);
+  $("more-results").hidden = !more;
+  $("group-toggle").hidden = result.hits.length === 0;
+  $("more-results").textContent = `Show ${Math.min(PAGE_SIZE, MAX_RESULTS - state.k)} more`;
+  const grouped = $("group-by-document").checked;
+  grid.classList.toggle("grouped", grouped);
+  if (grouped) {
+    const groups = new Map();
+    for (const hit of result.hits) {
+      if (!groups.has(hit.document_id)) groups.set(hit.document_id, []);
+      groups.get(hit.document_id).push(hit);
+    }
+    for (const hits of groups.values()) {
+      const cards = el("div", { class: "grid" }, ...hits.map(resultCard));
+      grid.append(el("section", { class: "group", "data-document": hits[0].document_id },
+        el("h3", {}, hits[0].file_name, el("span", { class: "muted", text: ` · ${plural(hits.length, "page")}, best ${hits[0].score.toFixed(3)}` })),
+        cards));
+    }
+    return;
   }
+  for (const hit of result.hits) grid.append(resultCard(hit));
+}
+
+function resultCard(hit) {
+  return el(
+    "button",
+    { type: "button", class: "card", "data-document": hit.document_id, "data-page": String(hit.page), onclick: () => openViewer(hit) },
+    el("img", { src: hit.thumbnail_url, alt: `${hit.file_name} page ${hit.page}`, loading: "lazy" }),
+    el(
+      "div",
+      { class: "info" },
+      el("div", { class: "name", text: hit.file_name }),
+      el("div", { class: "meta" }, el("span", { text: `page ${hit.page}` }), el("span", { class: "score", text: hit.score.toFixed(3) })),
+      snippetNode(hit.snippet)
+    )
+  );
 }
 
 // ---------------------------------------------------------------- answers over the search results
@@ -395,9 +488,14 @@ async function askPage(event) {
 // ---------------------------------------------------------------- page viewer and similarity map
 
 async function openViewer(hit) {
-  state.viewer = { hit, map: null, selected: -1 };
+  state.viewer = { hit, map: null, selected: -1, pages: state.viewer && state.viewer.hit.document_id === hit.document_id ? state.viewer.pages : null };
   $("page-title").textContent = `${hit.file_name}, page ${hit.page}`;
-  $("page-meta").textContent = `Rank ${hit.rank} · score ${hit.score.toFixed(4)} · document ${hit.document_id}`;
+  $("page-meta").textContent = hit.rank
+    ? `Rank ${hit.rank} · score ${hit.score.toFixed(4)} · document ${hit.document_id}`
+    : `Not among the results · document ${hit.document_id}`;
+  $("page-full").href = hit.image_url;
+  showPagePosition();
+  loadDocumentPages(hit.document_id);
   $("page-snippet").replaceChildren(snippetNode(hit.snippet));
   $("task-status").textContent = "";
   $("task-result").replaceChildren();
@@ -408,7 +506,7 @@ async function openViewer(hit) {
   image.alt = `${hit.file_name} page ${hit.page}`;
   image.onload = drawOverlay;
   image.src = hit.image_url;
-  $("viewer").showModal();
+  if (!$("viewer").open) $("viewer").showModal();
   try {
     const map = await api(
       `/v1/documents/${encode(hit.document_id)}/pages/${hit.page}/similarity?collection=${encode(state.collection)}&query=${encode(state.lastQuery)}`
@@ -424,6 +522,41 @@ async function openViewer(hit) {
         : error.message
     );
   }
+}
+
+/** The document's pages (for previous/next), once per document shown. */
+async function loadDocumentPages(documentId) {
+  if (state.viewer.pages) return;
+  try {
+    const detail = await api(`/v1/documents/${encode(documentId)}?collection=${encode(state.collection)}`);
+    if (state.viewer && state.viewer.hit.document_id === documentId) {
+      state.viewer.pages = detail.pages;
+      showPagePosition();
+    }
+  } catch (error) {
+    $("page-position").textContent = "";
+  }
+}
+
+function showPagePosition() {
+  const viewer = state.viewer;
+  const pages = viewer && viewer.pages;
+  const page = viewer ? viewer.hit.page : 0;
+  $("page-position").textContent = pages ? `page ${page} of ${pages.length}` : "";
+  $("previous-page").disabled = !pages || page <= 1;
+  $("next-page").disabled = !pages || page >= pages.length;
+}
+
+/** Shows another page of the same document; a page among the results keeps its rank and score. */
+function turnPage(delta) {
+  const viewer = state.viewer;
+  if (!viewer || !viewer.pages) return;
+  const number = viewer.hit.page + delta;
+  const page = viewer.pages.find((p) => p.page === number);
+  if (!page) return;
+  const ranked = state.lastResult && state.lastResult.hits.find((h) => h.document_id === viewer.hit.document_id && h.page === number);
+  openViewer(ranked || { document_id: viewer.hit.document_id, file_name: viewer.hit.file_name, page: number,
+    image_url: page.image_url, thumbnail_url: page.thumbnail_url, snippet: "" });
 }
 
 function renderTokens(map) {
@@ -677,6 +810,7 @@ function jobChanged(job) {
 // ---------------------------------------------------------------- API key
 
 function openKeyDialog(message) {
+  $("key-button").hidden = false; // the server asked for a key: let it be changed later too
   const dialog = $("key-dialog");
   if (dialog.open) return;
   dialog.querySelector("p").textContent = message
@@ -707,7 +841,19 @@ function init() {
     loadDocuments();
     loadJobs();
   });
-  $("new-collection").addEventListener("click", createCollection);
+  $("new-collection").addEventListener("click", openCollectionDialog);
+  $("collection-form").addEventListener("submit", createCollection);
+  $("collection-cancel").addEventListener("click", () => $("collection-dialog").close());
+  $("more-results").addEventListener("click", showMore);
+  $("group-by-document").addEventListener("change", () => { if (state.lastResult) renderResults(state.lastResult); });
+  $("previous-page").addEventListener("click", () => turnPage(-1));
+  $("next-page").addEventListener("click", () => turnPage(1));
+  $("viewer").addEventListener("keydown", (e) => {
+    if (e.target.tagName === "INPUT") return;
+    if (e.key === "ArrowLeft") turnPage(-1);
+    if (e.key === "ArrowRight") turnPage(1);
+  });
+  $("key-button").hidden = !localStorage.getItem(KEY_STORAGE);
   $("key-button").addEventListener("click", () => openKeyDialog());
   $("key-form").addEventListener("submit", async () => {
     localStorage.setItem(KEY_STORAGE, $("key-input").value.trim());
@@ -735,6 +881,7 @@ function init() {
   });
   loadCollections().then(loadJobs);
   loadGeneration();
+  loadCapabilities();
 }
 
 init();

@@ -50,8 +50,12 @@ class BrowserTest {
       run(List.of(npm.get().toString(), "ci", "--no-audit", "--no-fund"), Map.of(), 300);
     }
 
-    SyntheticCorpus.generate(corpus, 1, 7);
-    GroundTruthPage page = GroundTruth.read(corpus).get(0);
+    // a document of several pages, so the viewer can turn them and search can page its results
+    SyntheticCorpus.generate(corpus, 12, 7);
+    List<GroundTruthPage> pages = GroundTruth.read(corpus);
+    GroundTruthPage page = pages.stream()
+        .filter(p -> p.page() == 1 && pages.stream().filter(q -> q.document().equals(p.document())).count() > 1)
+        .findFirst().orElseThrow(() -> new AssertionError("no multi-page document in the synthetic corpus"));
     Path pdf = corpus.resolve(page.document());
     String query = page.questions().isEmpty() ? page.type() : page.questions().get(0).question();
 
@@ -59,7 +63,10 @@ class BrowserTest {
     try (Generators generators = Generators.open(List.of(new BackendSpec.Local("small", instruct, null,
             ComputeDevice.CPU, 0, 2)));
         QuireServer server = QuireServer.start(TestServers.config(data, Map.of()), new ColorTestEncoder(), generators);
-        QuireServer bare = TestServers.start(Files.createDirectories(data.resolve("bare")), Map.of())) {
+        // a newcomer's server: no keys (loopback only), no visual model, no text model, no generation
+        QuireServer bare = QuireServer.start(ServerConfigLoader.load(null, Map.of(), Map.of(
+            "http.port", "0", "dataDirectory", Files.createDirectories(data.resolve("bare")).toString(),
+            "sample.enabled", "false", "textModel", "none")), null)) {
       Files.createDirectories(SCREENSHOTS);
       try (Stream<Path> old = Files.list(SCREENSHOTS)) {
         for (Path p : old.toList()) {
@@ -81,7 +88,7 @@ class BrowserTest {
       assertThat(out).contains("ok: ");
     }
     try (Stream<Path> shots = Files.list(SCREENSHOTS)) {
-      assertThat(shots.filter(p -> p.toString().endsWith(".png")).count()).isGreaterThanOrEqualTo(11);
+      assertThat(shots.filter(p -> p.toString().endsWith(".png")).count()).isGreaterThanOrEqualTo(17);
     }
   }
 
