@@ -129,6 +129,15 @@ try {
   await expectText(page.locator("#page-position"), /^page \d+ of \d+$/);
   const [at, of] = (await page.locator("#page-position").textContent()).match(/\d+/g).map(Number);
   if (!(await page.locator("#page-full").getAttribute("href"))) throw new Error("no full-size link");
+  // the original PDF, through its signed link (no key header, as a plain link would fetch it)
+  await page.locator("#page-original:not([hidden])").waitFor();
+  const original = await page.evaluate(async () => {
+    const r = await fetch(document.getElementById("page-original").href);
+    return { status: r.status, type: r.headers.get("content-type"), head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)) };
+  });
+  if (original.status !== 200 || original.type !== "application/pdf" || original.head !== "%PDF-") {
+    throw new Error("the original file link fails: " + JSON.stringify(original));
+  }
   if (of > 1) {
     const delta = at < of ? 1 : -1;
     await page.click(delta > 0 ? "#next-page" : "#previous-page");

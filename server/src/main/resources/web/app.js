@@ -494,6 +494,7 @@ async function openViewer(hit) {
     ? `Rank ${hit.rank} · score ${hit.score.toFixed(4)} · document ${hit.document_id}`
     : `Not among the results · document ${hit.document_id}`;
   $("page-full").href = hit.image_url;
+  if (!state.viewer.pages) $("page-original").hidden = true;
   showPagePosition();
   loadDocumentPages(hit.document_id);
   $("page-snippet").replaceChildren(snippetNode(hit.snippet));
@@ -532,6 +533,8 @@ async function loadDocumentPages(documentId) {
     if (state.viewer && state.viewer.hit.document_id === documentId) {
       state.viewer.pages = detail.pages;
       showPagePosition();
+      $("page-original").hidden = !detail.file_url;
+      if (detail.file_url) $("page-original").href = detail.file_url;
     }
   } catch (error) {
     $("page-position").textContent = "";

@@ -185,4 +185,37 @@ class HonestStateTest {
       assertThat(hits.path("hits").size()).as(hits.toString()).isPositive();
     }
   }
+
+  @Test
+  void anUploadedDocumentsOriginalIsServedUntilTheDocumentIsDeleted() throws Exception {
+    byte[] original = TestServers.png("blue");
+    Http.Response submitted = acme.upload("/v1/index?collection=acme",
+        Http.files("original.png", original, "broken.png", brokenPng()), Map.of());
+    JsonNode job = TestServers.awaitJob(acme, submitted.json().path("id").asText(), Duration.ofSeconds(60));
+    String id = job.path("result").path("indexed").get(0).asText();
+    assertThat(uploadedFiles()).as("the broken upload is gone, the indexed one kept")
+        .contains("original.png").doesNotContain("broken.png");
+
+    JsonNode detail = acme.get("/v1/documents/" + id + "?collection=acme").json();
+    String fileUrl = detail.path("file_url").asText();
+    assertThat(fileUrl).startsWith("/v1/documents/" + id + "/file?collection=acme&expires=");
+    // a signed link, so a plain <a href> can fetch it without the key header
+    Http.Response file = new Http(server.port(), null).get(fileUrl);
+    assertThat(file.status()).isEqualTo(200);
+    assertThat(file.bytes()).isEqualTo(original);
+    assertThat(file.header("Content-Type")).isEqualTo("image/png");
+    assertThat(file.header("Content-Disposition")).isEqualTo("inline; filename*=UTF-8''original.png");
+    assertThat(new Http(server.port(), null).get("/v1/documents/" + id + "/file?collection=acme").status())
+        .as("unsigned and without a key").isEqualTo(401);
+
+    assertThat(acme.delete("/v1/documents/" + id + "?collection=acme").status()).isEqualTo(200);
+    assertThat(uploadedFiles()).doesNotContain("original.png");
+    assertThat(acme.get(fileUrl).status()).isEqualTo(404);
+  }
+
+  private static List<String> uploadedFiles() throws IOException {
+    try (var files = java.nio.file.Files.walk(data.resolve("collections/acme/uploads"))) {
+      return files.filter(java.nio.file.Files::isRegularFile).map(f -> f.getFileName().toString()).toList();
+    }
+  }
 }

@@ -117,7 +117,12 @@ final class AccessControl {
 
   /** What a page-image link signs: the path, the collection and the size. */
   static String signedResource(Context ctx) {
-    return ctx.path() + "\n" + ctx.queryParam("collection") + "\n" + ctx.queryParam("size");
+    return signedResource(ctx.path(), ctx.queryParam("collection"), ctx.queryParam("size"));
+  }
+
+  /** What a link signs; {@code size} is null for links without one (an original file). */
+  static String signedResource(String path, String collection, String size) {
+    return path + "\n" + collection + "\n" + size;
   }
 
   /** Who called, once access control let the request through; null before (or for open routes). */

@@ -56,7 +56,54 @@ final class DocumentController {
                 links.pageImage(collection.name(), document.documentId(), n, true, caller)));
       }
     }
-    ctx.json(new Views.DocumentDetail(view(collection, document, caller), pages));
+    ctx.json(new Views.DocumentDetail(view(collection, document, caller), pages,
+        original(collection, document).isPresent()
+            ? links.originalFile(collection.name(), document.documentId(), caller)
+            : null));
+  }
+
+  /**
+   * The document's original file, where the server may hand it out: an upload it keeps in the
+   * collection, or a file under an allowed root that is still there.
+   */
+  private Optional<Path> original(Collection collection, DocumentRecord document) {
+    Path source = Path.of(document.sourcePath()).toAbsolutePath().normalize();
+    if (!Files.isRegularFile(source)) {
+      return Optional.empty();
+    }
+    if (source.startsWith(collection.uploadsDirectory().toAbsolutePath().normalize())) {
+      return Optional.of(source);
+    }
+    try {
+      return context.allowedRoots().isUnderRoot(source.toRealPath()) ? Optional.of(source) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** {@code GET /v1/documents/{id}/file}: the original file, under its own name and type. */
+  void file(Context ctx) throws IOException {
+    Collection collection = access.readable(ctx, ctx.queryParam("collection"));
+    DocumentRecord document = find(collection, Bodies.documentId(ctx));
+    Path file = original(collection, document).orElseThrow(() -> ApiException.notFound(
+        "FILE_NOT_KEPT", "the original file of '" + AccessControl.abbreviate(document.documentId())
+            + "' is no longer on the server (its pages are)"));
+    InputStream in;
+    long length;
+    try {
+      length = Files.size(file);
+      in = Files.newInputStream(file);
+    } catch (NoSuchFileException e) {
+      throw ApiException.notFound("FILE_NOT_KEPT", "the original file was just deleted");
+    }
+    String name = Views.fileName(document);
+    ctx.header("Content-Disposition", "inline; filename*=UTF-8''"
+        + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+    ctx.header("Content-Length", Long.toString(length));
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.contentType(document.mediaType());
+    ctx.disableCompression();
+    ctx.result(in);
   }
 
   void delete(Context ctx) throws IOException {
@@ -67,6 +114,7 @@ final class DocumentController {
           "key '" + caller.name() + "' may not change collection '" + collection.name() + "'");
     }
     String id = Bodies.documentId(ctx);
+    Optional<DocumentRecord> before = collection.quire().document(id);
     boolean deleted;
     try {
       deleted = collection.quire().delete(id);
@@ -76,6 +124,10 @@ final class DocumentController {
     }
     if (!deleted) {
       throw ApiException.notFound("DOCUMENT_NOT_FOUND", "no document '" + AccessControl.abbreviate(id) + "' in " + collection.name());
+    }
+    // an upload kept as the document's original goes with it (files under allowed roots stay)
+    if (before.isPresent()) {
+      context.jobs().removeOriginal(collection, Path.of(before.get().sourcePath()));
     }
     context.audit().record(
         ServerApp.requestId(ctx), caller.name(), "document.deleted", collection.name(),

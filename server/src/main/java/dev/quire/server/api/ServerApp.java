@@ -130,6 +130,7 @@ public final class ServerApp {
                 get("/v1/documents/{id}", documents::get);
                 delete("/v1/documents/{id}", documents::delete);
                 get("/v1/documents/{id}/pages/{page}/image", documents::image, Role.SIGNED);
+                get("/v1/documents/{id}/file", documents::file, Role.SIGNED);
                 get("/v1/documents/{id}/pages/{page}/similarity", search::similarity);
                 post("/v1/embed/text", embed::text);
                 post("/v1/embed/image", embed::image);

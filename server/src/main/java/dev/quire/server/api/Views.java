@@ -40,7 +40,8 @@ final class Views {
 
   record Page(int page, String imageUrl, String thumbnailUrl) {}
 
-  record DocumentDetail(Document document, List<Page> pages) {}
+  /** @param fileUrl the original file as it was indexed; null when the server no longer has it */
+  record DocumentDetail(Document document, List<Page> pages, String fileUrl) {}
 
   record DocumentList(String collection, int total, int offset, List<Document> documents) {}
 

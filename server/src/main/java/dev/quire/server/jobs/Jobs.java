@@ -351,7 +351,7 @@ public final class Jobs implements Closeable {
       // on disk first, uploads gone next, and only then visible: whoever sees the job finished
       // finds its uploads removed, and a crash in between leaves a finished job, not a rerun
       persistQuietly(collection, finish(job.record, end, result, ended));
-      removeUploads(collection, job);
+      removeUploads(collection, job, result);
     }
     synchronized (job) {
       update(job, r -> finish(r, end, result, ended));
@@ -433,7 +433,7 @@ public final class Jobs implements Closeable {
   private void ended(Collection collection, Job job) {
     JobRecord r = job.record;
     persistQuietly(collection, r);
-    removeUploads(collection, job);
+    removeUploads(collection, job, r.result());
     audit.record(
         r.requestId(), r.submittedBy(), "job." + r.state().name().toLowerCase(), r.collection(),
         Map.of(
@@ -467,9 +467,19 @@ public final class Jobs implements Closeable {
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
-  private void removeUploads(Collection collection, Job finished) {
+  /**
+   * A finished job's uploads, except those that became documents: they stay as the documents'
+   * original files (served at /v1/documents/{id}/file) until the document is deleted.
+   */
+  private void removeUploads(Collection collection, Job finished, JobRecord.Result result) {
+    Set<String> originals = new HashSet<>();
+    if (result != null && finished.record.task() == null) {
+      for (String id : concat(result.indexed(), result.unchanged())) {
+        collection.quire().document(id).ifPresent(d -> originals.add(d.sourcePath()));
+      }
+    }
     synchronized (uploads) {
-      Set<String> needed = new HashSet<>();
+      Set<String> needed = new HashSet<>(originals);
       for (Job other : jobs.values()) {
         if (other != finished
             && other.record.collection().equals(collection.name())
@@ -478,24 +488,48 @@ public final class Jobs implements Closeable {
         }
       }
       for (String upload : finished.record.uploads()) {
-        if (needed.contains(upload)) {
-          continue;
-        }
-        Path file = Path.of(upload);
-        try {
-          Files.deleteIfExists(file);
-          Path folder = file.getParent();
-          if (folder.startsWith(collection.uploadsDirectory())) {
-            try {
-              Files.deleteIfExists(folder);
-            } catch (DirectoryNotEmptyException e) {
-              // Another upload with the same content but another name still lives there.
-            }
-          }
-        } catch (IOException e) {
-          LOG.warn("cannot remove upload {} of job {}: {}", file, finished.record.id(), e.toString());
+        if (!needed.contains(upload)) {
+          deleteUpload(collection, Path.of(upload), finished.record.id());
         }
       }
+    }
+  }
+
+  /** Deletes a deleted document's original if it is an upload this server keeps (and no job needs it). */
+  public void removeOriginal(Collection collection, Path source) {
+    Path file = source.toAbsolutePath().normalize();
+    if (!file.startsWith(collection.uploadsDirectory().toAbsolutePath().normalize())) {
+      return; // a file under an allowed root belongs to its owner
+    }
+    synchronized (uploads) {
+      for (Job job : jobs.values()) {
+        if (!job.record.state().finished() && job.record.uploads().contains(source.toString())) {
+          return;
+        }
+      }
+      deleteUpload(collection, file, "document deletion");
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private static void deleteUpload(Collection collection, Path file, String what) {
+    try {
+      Files.deleteIfExists(file);
+      Path folder = file.getParent();
+      if (folder.startsWith(collection.uploadsDirectory())) {
+        try {
+          Files.deleteIfExists(folder);
+        } catch (DirectoryNotEmptyException e) {
+          // Another upload with the same content but another name still lives there.
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot remove upload {} ({}): {}", file, what, e.toString());
     }
   }
 
