@@ -3,12 +3,12 @@ package dev.quire.retrieval;
 import dev.quire.encoder.MultiVector;
 import dev.quire.encoder.MultiVectorEncoder;
 import dev.quire.index.DocumentRecord;
+import dev.quire.index.PageCodec;
 import dev.quire.index.PageIndex;
 import dev.quire.index.PageInfo;
 import dev.quire.index.TextHit;
 import dev.quire.index.VectorReader;
 import dev.quire.retrieval.kernels.MaxSimScorer;
-import dev.quire.index.PageCodec;
 import dev.quire.retrieval.kernels.PreparedQuery;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -272,16 +272,13 @@ public final class Searcher {
       // Pages are read in place, through one segment: nothing is allocated per page.
       MemorySegment memory = vectors.memory();
       for (int i = 0; i < ids.length; i++) {
-        long id = ids[i];
-        int tokens = vectors.tokens(id);
-        long at = half
-            ? vectors.halfAt(id, PageCodec.halfBytes(tokens, query.dim()))
-            : vectors.binaryAt(id, PageCodec.binaryBytes(tokens, query.dim()));
+        VectorReader.PageBlob page =
+            half ? vectors.halfBlob(ids[i], query.dim()) : vectors.binaryBlob(ids[i], query.dim());
         scores[i] =
             switch (kind) {
-              case HAMMING -> scorer.hamming(query, memory, at, tokens);
-              case ASYMMETRIC -> scorer.asymmetric(query, memory, at, tokens);
-              case HALF -> scorer.halfPrecision(query, memory, at, tokens);
+              case HAMMING -> scorer.hamming(query, memory, page.offset(), page.tokens());
+              case ASYMMETRIC -> scorer.asymmetric(query, memory, page.offset(), page.tokens());
+              case HALF -> scorer.halfPrecision(query, memory, page.offset(), page.tokens());
             };
       }
       boolean last = s == chain.size() - 1;
