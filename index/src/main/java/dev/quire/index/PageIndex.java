@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -200,7 +201,7 @@ public final class PageIndex implements Closeable {
    */
   public List<TextHit> searchText(String query, int n, Set<String> documentIds)
       throws IOException {
-    return reader.searchText(query, n, documentIds, true);
+    return searchText(query, n, documentIds, true);
   }
 
   /**
@@ -210,7 +211,17 @@ public final class PageIndex implements Closeable {
    */
   public List<TextHit> searchText(
       String query, int n, Set<String> documentIds, boolean withSnippets) throws IOException {
-    return reader.searchText(query, n, documentIds, withSnippets);
+    Objects.requireNonNull(documentIds, "documentIds");
+    return reader.searchText(query, n, PageFilter.documents(documentIds), withSnippets);
+  }
+
+  /**
+   * BM25 search over the pages {@code filter} lets through (resolved by Lucene with the query, so
+   * the {@code n} best pages that pass are found however few pass).
+   */
+  public List<TextHit> searchText(String query, int n, PageFilter filter, boolean withSnippets)
+      throws IOException {
+    return reader.searchText(query, n, filter, withSnippets);
   }
 
   /**
@@ -221,7 +232,21 @@ public final class PageIndex implements Closeable {
    */
   public List<TextHit> searchTextVectors(float[] query, int n, Set<String> documentIds)
       throws IOException {
-    return reader.searchTextVectors(query, n, documentIds);
+    Objects.requireNonNull(documentIds, "documentIds");
+    return reader.searchTextVectors(query, n, PageFilter.documents(documentIds));
+  }
+
+  /** The dense first stage over the pages {@code filter} lets through (HNSW with the filter). */
+  public List<TextHit> searchTextVectors(float[] query, int n, PageFilter filter) throws IOException {
+    return reader.searchTextVectors(query, n, filter);
+  }
+
+  /**
+   * The visible pages {@code filter} lets through, in page id order (with or without vectors): the
+   * candidates of a filtered exhaustive search, and empty when the filter matches no document.
+   */
+  public long[] pageIds(PageFilter filter) throws IOException {
+    return reader.pageIds(filter);
   }
 
   /**

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
@@ -117,11 +116,11 @@ final class PageReader {
         flag == PageStore.LIVE_WITH_VECTORS);
   }
 
-  /** See {@link PageIndex#searchText(String, int, Set, boolean)}. */
-  List<TextHit> searchText(String query, int n, Set<String> documentIds, boolean withSnippets)
+  /** See {@link PageIndex#searchText(String, int, PageFilter, boolean)}. */
+  List<TextHit> searchText(String query, int n, PageFilter filter, boolean withSnippets)
       throws IOException {
     Objects.requireNonNull(query, "query");
-    Objects.requireNonNull(documentIds, "documentIds");
+    Objects.requireNonNull(filter, "filter");
     checkHits(n);
     Lock lock = lifecycle.enter();
     try {
@@ -129,7 +128,7 @@ final class PageReader {
       if (parsed == null) {
         return List.of();
       }
-      List<Match> matches = text.search(parsed, n, documentIds);
+      List<Match> matches = text.search(parsed, n, filter);
       // Lucene trails the page store by a moment: drop pages deleted since its last refresh. The
       // document and page number come from the store's page row, read in place.
       List<TextHit> hits = new ArrayList<>(matches.size());
@@ -162,8 +161,9 @@ final class PageReader {
   }
 
   /** See {@link PageIndex#searchTextVectors}. */
-  List<TextHit> searchTextVectors(float[] query, int n, Set<String> documentIds) throws IOException {
+  List<TextHit> searchTextVectors(float[] query, int n, PageFilter filter) throws IOException {
     Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(filter, "filter");
     checkHits(n);
     ModelStamp stamp = manifest.textModel();
     if (stamp == null) {
@@ -175,7 +175,7 @@ final class PageReader {
     }
     Lock lock = lifecycle.enter();
     try {
-      List<Match> matches = text.nearest(query, n, documentIds);
+      List<Match> matches = text.nearest(query, n, filter);
       return store.read(tx -> {
         List<TextHit> hits = new ArrayList<>(matches.size());
         for (Match match : matches) {
@@ -186,6 +186,19 @@ final class PageReader {
         }
         return hits;
       });
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** See {@link PageIndex#pageIds}. */
+  long[] pageIds(PageFilter filter) throws IOException {
+    Objects.requireNonNull(filter, "filter");
+    Lock lock = lifecycle.enter();
+    try {
+      long[] matched = text.pageIds(filter);
+      // Lucene trails the page store by a moment: keep the pages still visible.
+      return store.read(tx -> LongStream.of(matched).filter(id -> tx.liveFlag(id) >= 0).toArray());
     } finally {
       lock.unlock();
     }

@@ -13,13 +13,13 @@ import dev.quire.retrieval.kernels.PreparedQuery;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.LongStream;
 
 /**
  * The two-stage search: first-stage candidates (BM25, the text embedding's nearest pages, both
@@ -93,6 +93,14 @@ public final class Searcher {
               + whyNoText);
     }
 
+    // The pages a filter lets through, resolved once by the index: null when there is no filter.
+    long[] allowed = request.filter().isNone() ? null : index.pageIds(request.filter());
+    if (allowed != null && allowed.length == 0) {
+      // Nothing to rank: the query is not even embedded.
+      notes.add("the filters match no document");
+      return new SearchResults(request.query(), List.of(), new SearchStats(stages, notes, millisSince(start)));
+    }
+
     List<Ranked> ranking;
     if (whyNoVectors != null || config.scorers().isEmpty()) {
       if (whyNoVectors != null) {
@@ -101,7 +109,7 @@ public final class Searcher {
       }
       ranking = textStage(request, request.k(), stages);
     } else {
-      ranking = rankWithVectors(request, queryEmbedding, stages, notes);
+      ranking = rankWithVectors(request, queryEmbedding, allowed, stages, notes);
     }
 
     List<SearchHit> hits = toHits(request, ranking);
@@ -124,6 +132,7 @@ public final class Searcher {
   private List<Ranked> rankWithVectors(
       SearchRequest request,
       MultiVector embedding,
+      long[] allowed,
       List<SearchStats.Stage> stages,
       List<String> notes)
       throws IOException {
@@ -158,10 +167,10 @@ public final class Searcher {
           }
           yield ranked;
         }
-        case EXHAUSTIVE -> rescore(config, query, vectors, allPages(request, vectors), stages);
+        case EXHAUSTIVE -> rescore(config, query, vectors, allPages(allowed, vectors), stages);
         case FUSION -> {
           List<TextHit> hits = bm25(request, config.depth(), stages);
-          List<Ranked> dense = rescore(config, query, vectors, allPages(request, vectors), stages);
+          List<Ranked> dense = rescore(config, query, vectors, allPages(allowed, vectors), stages);
           if (dense.size() > config.depth()) {
             dense = dense.subList(0, config.depth());
           }
@@ -207,7 +216,7 @@ public final class Searcher {
     float[] query = textEmbedder.embed(request.query());
     stages.add(new SearchStats.Stage("encode-query-text", 1, 1, millisSince(t)));
     t = System.nanoTime();
-    List<TextHit> hits = index.searchTextVectors(query, n, request.documentIds());
+    List<TextHit> hits = index.searchTextVectors(query, n, request.filter());
     stages.add(new SearchStats.Stage("dense", -1, hits.size(), millisSince(t)));
     return hits;
   }
@@ -215,7 +224,7 @@ public final class Searcher {
   private List<TextHit> bm25(SearchRequest request, int n, List<SearchStats.Stage> stages)
       throws IOException {
     long t = System.nanoTime();
-    List<TextHit> hits = index.searchText(request.query(), n, request.documentIds(), false);
+    List<TextHit> hits = index.searchText(request.query(), n, request.filter(), false);
     stages.add(new SearchStats.Stage("bm25", -1, hits.size(), millisSince(t)));
     return hits;
   }
@@ -228,22 +237,14 @@ public final class Searcher {
     return out;
   }
 
-  private long[] allPages(SearchRequest request, VectorReader vectors) {
-    Set<String> filter = request.documentIds();
-    long[][] buffer = {new long[1024]};
-    int[] count = {0};
-    vectors.forEachPage(
-        pageId -> {
-          if (!filter.isEmpty()
-              && index.page(pageId).map(p -> !filter.contains(p.documentId())).orElse(true)) {
-            return;
-          }
-          if (count[0] == buffer[0].length) {
-            buffer[0] = Arrays.copyOf(buffer[0], count[0] * 2);
-          }
-          buffer[0][count[0]++] = pageId;
-        });
-    return Arrays.copyOf(buffer[0], count[0]);
+  /** The pages with vectors among {@code allowed} (every one when null), in page id order. */
+  private static long[] allPages(long[] allowed, VectorReader vectors) {
+    if (allowed == null) {
+      LongStream.Builder all = LongStream.builder();
+      vectors.forEachPage(all);
+      return all.build().toArray();
+    }
+    return LongStream.of(allowed).filter(vectors::hasVectors).toArray();
   }
 
   /**
