@@ -250,6 +250,14 @@ public final class PageIndex implements Closeable {
   }
 
   /**
+   * Whether any page passes {@code filter}, as the text index sees it (it follows each commit and
+   * delete), without listing them: what a search checks before it ranks anything.
+   */
+  public boolean hasPages(PageFilter filter) throws IOException {
+    return reader.hasPages(filter);
+  }
+
+  /**
    * Highlighted passages of {@code query} in the given pages' text (HTML: escaped text, matches
    * in {@code <b>}); a page where nothing matches gets the start of its text, a query with no
    * searchable terms an empty string, and a page that no longer exists is left out.

@@ -204,6 +204,17 @@ final class PageReader {
     }
   }
 
+  /** See {@link PageIndex#hasPages}. */
+  boolean hasPages(PageFilter filter) throws IOException {
+    Objects.requireNonNull(filter, "filter");
+    Lock lock = lifecycle.enter();
+    try {
+      return text.anyPage(filter);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private static void checkHits(int n) {
     if (n <= 0) {
       throw new IllegalArgumentException("number of hits must be positive, got " + n);

@@ -589,6 +589,21 @@ final class TextIndex implements Closeable {
     }
   }
 
+  /** Whether any page (not text chunk) passes the filter: a count, no page is collected. */
+  boolean anyPage(PageFilter pageFilter) throws IOException {
+    Query filter = filter(pageFilter);
+    Query pages = new BooleanQuery.Builder()
+        .add(filter == null ? new org.apache.lucene.search.MatchAllDocsQuery() : filter, BooleanClause.Occur.FILTER)
+        .add(new org.apache.lucene.search.FieldExistsQuery(TEXT_VECTOR), BooleanClause.Occur.MUST_NOT)
+        .build();
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      return searcher.count(pages) > 0;
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
   /** Collects the page ids (doc values) of the documents that match. */
   private record PageIdCollector(java.util.stream.LongStream.Builder ids)
       implements org.apache.lucene.search.Collector {

@@ -85,6 +85,9 @@ class PageFilterTest {
       PageFilter letters = PageFilter.metadata(Map.of("kind", "letter"));
       assertThat(index.searchText("river", 10, letters, false)).isEmpty();
       assertThat(index.pageIds(letters)).isEmpty();
+      assertThat(index.hasPages(letters)).isFalse();
+      assertThat(index.hasPages(PageFilter.metadata(Map.of("kind", "receipt")))).isTrue();
+      assertThat(index.hasPages(PageFilter.NONE)).isTrue();
       assertThat(index.pageIds(new PageFilter(Set.of(), Map.of()))).isEmpty();
       assertThat(index.pageIds(new PageFilter(Set.of("inv-2024"), Map.of("kind", "receipt")))).isEmpty();
     }
@@ -105,6 +108,9 @@ class PageFilterTest {
       assertThat(index.pageIds(PageFilter.NONE)).hasSize(4);
 
       index.deleteDocument("inv-2024");
+      assertThat(index.hasPages(PageFilter.metadata(Map.of("year", "2024")))).isTrue();
+      index.deleteDocument("rec-2024");
+      assertThat(index.hasPages(PageFilter.metadata(Map.of("year", "2024")))).isFalse();
       assertThat(index.pageIds(PageFilter.metadata(Map.of("kind", "invoice"))))
           .containsExactly(index.page("inv-2025", 1).orElseThrow().pageId());
       // a new version of a document is filtered by its new metadata

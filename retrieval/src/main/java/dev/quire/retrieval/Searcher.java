@@ -93,9 +93,7 @@ public final class Searcher {
               + whyNoText);
     }
 
-    // The pages a filter lets through, resolved once by the index: null when there is no filter.
-    long[] allowed = request.filter().isNone() ? null : index.pageIds(request.filter());
-    if (allowed != null && allowed.length == 0) {
+    if (!request.filter().isNone() && !index.hasPages(request.filter())) {
       // Nothing to rank: the query is not even embedded.
       notes.add("the filters match no document");
       return new SearchResults(request.query(), List.of(), new SearchStats(stages, notes, millisSince(start)));
@@ -109,7 +107,7 @@ public final class Searcher {
       }
       ranking = textStage(request, request.k(), stages);
     } else {
-      ranking = rankWithVectors(request, queryEmbedding, allowed, stages, notes);
+      ranking = rankWithVectors(request, queryEmbedding, stages, notes);
     }
 
     List<SearchHit> hits = toHits(request, ranking);
@@ -132,7 +130,6 @@ public final class Searcher {
   private List<Ranked> rankWithVectors(
       SearchRequest request,
       MultiVector embedding,
-      long[] allowed,
       List<SearchStats.Stage> stages,
       List<String> notes)
       throws IOException {
@@ -167,10 +164,10 @@ public final class Searcher {
           }
           yield ranked;
         }
-        case EXHAUSTIVE -> rescore(config, query, vectors, allPages(allowed, vectors), stages);
+        case EXHAUSTIVE -> rescore(config, query, vectors, allPages(request, vectors), stages);
         case FUSION -> {
           List<TextHit> hits = bm25(request, config.depth(), stages);
-          List<Ranked> dense = rescore(config, query, vectors, allPages(allowed, vectors), stages);
+          List<Ranked> dense = rescore(config, query, vectors, allPages(request, vectors), stages);
           if (dense.size() > config.depth()) {
             dense = dense.subList(0, config.depth());
           }
@@ -237,14 +234,17 @@ public final class Searcher {
     return out;
   }
 
-  /** The pages with vectors among {@code allowed} (every one when null), in page id order. */
-  private static long[] allPages(long[] allowed, VectorReader vectors) {
-    if (allowed == null) {
+  /**
+   * The pages with vectors the request's filter lets through, in page id order: listed by the
+   * index only here, where every page that passes is scored (the text stages filter in Lucene).
+   */
+  private long[] allPages(SearchRequest request, VectorReader vectors) throws IOException {
+    if (request.filter().isNone()) {
       LongStream.Builder all = LongStream.builder();
       vectors.forEachPage(all);
       return all.build().toArray();
     }
-    return LongStream.of(allowed).filter(vectors::hasVectors).toArray();
+    return LongStream.of(index.pageIds(request.filter())).filter(vectors::hasVectors).toArray();
   }
 
   /**
