@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.encoder.MultiVector;
+import dev.quire.index.PageFilter;
 import dev.quire.indexing.IndexReport;
 import dev.quire.retrieval.FirstStage;
 import dev.quire.retrieval.Scorer;
@@ -11,11 +12,14 @@ import dev.quire.retrieval.SearchConfig;
 import dev.quire.retrieval.SearchHit;
 import dev.quire.retrieval.SearchRequest;
 import dev.quire.retrieval.SearchResults;
+import dev.quire.retrieval.SearchStats;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -250,6 +254,53 @@ class QuireTest {
         SearchConfig config = SearchConfig.defaults().withFirstStage(stage).withScorers(List.of(Scorer.HALF));
         SearchResults results = quire.search(new SearchRequest("red revenue", 5, Set.of(blue), config));
         assertThat(results.hits()).allMatch(h -> h.documentId().equals(blue));
+      }
+    }
+  }
+
+  /** document, page and score of each hit, in rank order. */
+  private static List<String> ranking(SearchResults results) {
+    return results.hits().stream().map(h -> h.documentId() + "#" + h.pageNumber() + " " + h.score()).toList();
+  }
+
+  @Test
+  void aMetadataFilterGivesTheUnfilteredHitsWhoseDocumentsPass() throws IOException {
+    try (Quire quire = Quire.open(QuireConfig.defaults(indexDir), new ColorTestEncoder())) {
+      quire.index(List.of(corpus));
+      for (FirstStage stage : FirstStage.values()) {
+        if (stage.needsTextVectors()) {
+          continue; // no text embedder here
+        }
+        SearchConfig config = SearchConfig.defaults().withFirstStage(stage).withScorers(List.of(Scorer.HALF));
+        SearchResults all = quire.search(new SearchRequest("red revenue", 10, PageFilter.NONE, config));
+        for (Map<String, String> metadata : List.of(Map.of("fileName", "blue.png"),
+            Map.of("fileName", "report.pdf"), Map.of("fileName", "purple.png"))) {
+          // what the server did before the index resolved filters: scan every document's metadata
+          Set<String> passing = new HashSet<>();
+          quire.documents().stream()
+              .filter(d -> d.metadata().entrySet().containsAll(metadata.entrySet()))
+              .forEach(d -> passing.add(d.documentId()));
+          SearchResults filtered = quire.search(new SearchRequest("red revenue", 10, PageFilter.metadata(metadata), config));
+          List<String> before = passing.isEmpty() ? List.of()
+              : ranking(quire.search(new SearchRequest("red revenue", 10, passing, config)));
+          assertThat(ranking(filtered)).as(stage + " " + metadata).isEqualTo(before);
+          if (stage != FirstStage.FUSION) { // fusion scores by rank, which a filter changes
+            assertThat(ranking(filtered)).as(stage + " " + metadata).isEqualTo(all.hits().stream()
+                .filter(h -> passing.contains(h.documentId()))
+                .map(h -> h.documentId() + "#" + h.pageNumber() + " " + h.score()).toList());
+          }
+          if (passing.isEmpty()) {
+            assertThat(filtered.stats().notes()).contains("the filters match no document");
+          }
+        }
+        if (stage == FirstStage.EXHAUSTIVE) {
+          // the best page for "red" does not pass: it is not scored at all
+          SearchResults notRed = quire.search(new SearchRequest("red", 10,
+              PageFilter.metadata(Map.of("fileName", "blue.png")), config));
+          assertThat(notRed.hits()).extracting(SearchHit::sourcePath).allMatch(p -> p.endsWith("blue.png"));
+          assertThat(notRed.stats().stages()).filteredOn(s -> s.name().equals("half"))
+              .extracting(SearchStats.Stage::inputPages).containsExactly(1);
+        }
       }
     }
   }

@@ -42,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Rescoring end to end from the LMDB page store: each operation looks a page up in a {@link
- * VectorReader} ({@code halfAt} or {@code binaryAt}, and {@code tokens(id)}), which say
+ * VectorReader} ({@code halfBlob} or {@code binaryBlob}: offset and tokens), which say
  * where the page lies in the memory map, and scores it there, as the searcher does. The baseline, measured in the same run, runs the same
  * kernel over the same pages copied into native memory outside LMDB (at the same alignment), so
  * the ratio store / in-memory is the cost of reading through the store, and {@code -prof gc}'s
@@ -277,9 +277,8 @@ public class StoreRescoringBenchmark {
   private static float halfFromStore(StorePages set, StoreReader reader, Cursor cursor) {
     long id = set.pageIds[cursor.nextPage(set.order)];
     VectorReader vectors = reader.vectors;
-    int tokens = vectors.tokens(id);
-    long at = vectors.halfAt(id, PageCodec.halfBytes(tokens, set.dim));
-    return cursor.scorer.halfPrecision(set.query, vectors.memory(), at, tokens);
+    VectorReader.PageBlob page = vectors.halfBlob(id, set.dim);
+    return cursor.scorer.halfPrecision(set.query, vectors.memory(), page.offset(), page.tokens());
   }
 
   private static float halfFromMemory(StorePages set, Cursor cursor) {
@@ -290,9 +289,8 @@ public class StoreRescoringBenchmark {
   private static float hammingFromStore(StorePages set, StoreReader reader, Cursor cursor) {
     long id = set.pageIds[cursor.nextPage(set.order)];
     VectorReader vectors = reader.vectors;
-    int tokens = vectors.tokens(id);
-    long at = vectors.binaryAt(id, PageCodec.binaryBytes(tokens, set.dim));
-    return cursor.scorer.hamming(set.query, vectors.memory(), at, tokens);
+    VectorReader.PageBlob page = vectors.binaryBlob(id, set.dim);
+    return cursor.scorer.hamming(set.query, vectors.memory(), page.offset(), page.tokens());
   }
 
   private static float hammingFromMemory(StorePages set, Cursor cursor) {

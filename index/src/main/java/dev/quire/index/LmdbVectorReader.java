@@ -89,6 +89,29 @@ final class LmdbVectorReader implements VectorReader {
   }
 
   @Override
+  public PageBlob halfBlob(long pageId, int dimension) {
+    long row = row(pageId);
+    int tokens = memory.get(PageStore.PageRow.INT, row + PageStore.PageRow.TOKENS_OFFSET);
+    checkDimension(pageId, memory.get(PageStore.PageRow.INT, row + PageStore.PageRow.DIMENSION_OFFSET), dimension);
+    return new PageBlob(halfAt(pageId, PageCodec.halfBytes(tokens, dimension)), tokens);
+  }
+
+  @Override
+  public PageBlob binaryBlob(long pageId, int dimension) {
+    long row = row(pageId);
+    int tokens = memory.get(PageStore.PageRow.INT, row + PageStore.PageRow.TOKENS_OFFSET);
+    checkDimension(pageId, memory.get(PageStore.PageRow.INT, row + PageStore.PageRow.DIMENSION_OFFSET), dimension);
+    return new PageBlob(binaryAt(pageId, PageCodec.binaryBytes(tokens, dimension)), tokens);
+  }
+
+  private static void checkDimension(long pageId, int stored, int expected) {
+    if (stored != expected) {
+      throw new IllegalArgumentException("page " + pageId + " holds vectors of dimension " + stored
+          + ", not " + expected);
+    }
+  }
+
+  @Override
   public long halfAt(long pageId, long bytes) {
     return blob(store.halfDbi(), pageId, bytes, "half-precision vectors").address();
   }

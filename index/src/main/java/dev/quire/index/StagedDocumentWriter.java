@@ -6,15 +6,15 @@ import java.util.Set;
 
 /** A {@link DocumentWriter} whose pages are staged in the page store until commit. */
 final class StagedDocumentWriter implements DocumentWriter {
-  private final PageIndex index;
+  private final PageCommitter committer;
   private final DocumentRecord document;
   private final ModelStamp model;
   private PageStore.StagingEntry staging;
   private boolean done;
 
   StagedDocumentWriter(
-      PageIndex index, DocumentRecord document, ModelStamp model, PageStore.StagingEntry staging) {
-    this.index = index;
+      PageCommitter committer, DocumentRecord document, ModelStamp model, PageStore.StagingEntry staging) {
+    this.committer = committer;
     this.document = document;
     this.model = model;
     this.staging = staging;
@@ -29,15 +29,15 @@ final class StagedDocumentWriter implements DocumentWriter {
   public synchronized void addPage(PageRecord page) throws IOException {
     Objects.requireNonNull(page, "page");
     checkOpen();
-    staging = index.stagePage(document, model, staging, page);
+    staging = committer.stagePage(document, model, staging, page);
   }
 
   @Override
   public synchronized void commit() throws IOException {
     checkOpen();
-    index.commitDocument(document, staging);
+    committer.commitDocument(document, staging);
     done = true;
-    index.release(document.documentId());
+    committer.release(document.documentId());
   }
 
   private void checkOpen() {
@@ -51,7 +51,7 @@ final class StagedDocumentWriter implements DocumentWriter {
   public synchronized void close() {
     if (!done) {
       done = true;
-      index.release(document.documentId());
+      committer.release(document.documentId());
     }
   }
 }

@@ -77,7 +77,16 @@ final class TextIndex implements Closeable {
    * rebuilds its text index from the page store when opened.
    */
   static final String SCHEMA = "quire.textSchema";
-  static final String CURRENT_SCHEMA = "2";
+  static final String CURRENT_SCHEMA = "3";
+  /**
+   * The document's metadata, one term per key/value pair on each of its pages and text chunks, so
+   * that a {@link PageFilter} is a Lucene filter (schema 3). Pairs too long for a Lucene term go to
+   * {@link #METADATA_DIGEST} as a SHA-256 of the same term.
+   */
+  static final String METADATA = "metadata";
+  static final String METADATA_DIGEST = "metadata.sha256";
+  /** Longer pair terms are indexed (and looked up) by digest; Lucene's limit is 32766 bytes. */
+  static final int MAX_METADATA_TERM_BYTES = 1024;
   /** A page text chunk's vector (HNSW, scalar-quantised); chunk documents carry no text. */
   static final String TEXT_VECTOR = "textVector";
 
@@ -99,7 +108,8 @@ final class TextIndex implements Closeable {
       new Sort(SortField.FIELD_SCORE, new SortField(PAGE_ID, SortField.Type.LONG));
 
   /** One page as the text index sees it. */
-  private record PageText(long pageId, int pageNumber, String text, float[][] vectors) {}
+  private record PageText(
+      long pageId, int pageNumber, String text, float[][] vectors, Map<String, String> metadata) {}
 
   /** A page the text index matched, before the page store confirms it is still visible. */
   record Match(long pageId, float score) {}
@@ -270,7 +280,8 @@ final class TextIndex implements Closeable {
     List<PageText> pages = new ArrayList<>(entry.pageIds().length);
     for (int i = 0; i < entry.pageIds().length; i++) {
       long pageId = entry.pageIds()[i];
-      pages.add(new PageText(pageId, entry.pageNumbers()[i], tx.text(pageId), tx.textVectors(pageId)));
+      pages.add(new PageText(pageId, entry.pageNumbers()[i], tx.text(pageId), tx.textVectors(pageId),
+          entry.record().metadata()));
     }
     return pages;
   }
@@ -291,6 +302,7 @@ final class TextIndex implements Closeable {
       document.add(new StoredField(PAGE_NUMBER, page.pageNumber()));
       document.add(new TextField(TEXT, page.text(), Field.Store.NO));
       document.add(new TextField(EXACT_TEXT, page.text(), Field.Store.NO));
+      addMetadata(document, page.metadata());
       documents.add(document);
     }
     for (PageText page : pages) {
@@ -301,6 +313,7 @@ final class TextIndex implements Closeable {
         Document chunk = new Document();
         chunk.add(new StringField(DOCUMENT_ID, documentId, Field.Store.NO));
         chunk.add(new NumericDocValuesField(PAGE_ID, page.pageId()));
+        addMetadata(chunk, page.metadata()); // the dense stage filters chunks
         chunk.add(new org.apache.lucene.document.KnnFloatVectorField(TEXT_VECTOR, vector,
             org.apache.lucene.index.VectorSimilarityFunction.DOT_PRODUCT));
         documents.add(chunk);
@@ -308,6 +321,46 @@ final class TextIndex implements Closeable {
     }
     // One atomic block: a refreshed searcher sees all of the new pages or none.
     writer.updateDocuments(term, documents);
+  }
+
+  private static void addMetadata(Document document, Map<String, String> metadata) {
+    metadata.forEach((key, value) -> {
+      Term term = metadataTerm(key, value);
+      document.add(new StringField(term.field(), term.bytes(), Field.Store.NO));
+    });
+  }
+
+  /**
+   * The term of one metadata pair: the key's length, the key, then the value, so no two pairs share
+   * a term; a pair longer than {@link #MAX_METADATA_TERM_BYTES} is its SHA-256 in another field.
+   */
+  static Term metadataTerm(String key, String value) {
+    byte[] bytes = (key.length() + ":" + key + "=" + value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (bytes.length <= MAX_METADATA_TERM_BYTES) {
+      return new Term(METADATA, new BytesRef(bytes));
+    }
+    try {
+      return new Term(METADATA_DIGEST,
+          new BytesRef(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** The Lucene filter of a page filter; null when it lets every page through. */
+  static Query filter(PageFilter filter) {
+    if (filter.isNone()) {
+      return null;
+    }
+    BooleanQuery.Builder query = new BooleanQuery.Builder();
+    if (filter.documentIds() != null) {
+      query.add(filter.documentIds().isEmpty() ? new org.apache.lucene.search.MatchNoDocsQuery()
+          : new TermInSetQuery(DOCUMENT_ID, filter.documentIds().stream().map(BytesRef::new).toList()),
+          BooleanClause.Occur.FILTER);
+    }
+    filter.metadata().forEach((key, value) ->
+        query.add(new TermQuery(metadataTerm(key, value)), BooleanClause.Occur.FILTER));
+    return query.build();
   }
 
   /** Makes everything applied so far durable, recording its sequence in the commit. */
@@ -415,16 +468,13 @@ final class TextIndex implements Closeable {
    * The best {@code n} pages, by score then page id: BM25 of the terms, plus {@link #PAIR_WEIGHT}
    * times the pairs' score for the best {@link #RESCORE_WINDOW} pages.
    */
-  List<Match> search(TextQuery query, int n, Collection<String> documentIds) throws IOException {
-    Query filtered = query.terms();
-    if (!documentIds.isEmpty()) {
-      List<BytesRef> ids = documentIds.stream().map(BytesRef::new).toList();
-      filtered =
-          new BooleanQuery.Builder()
-              .add(query.terms(), BooleanClause.Occur.MUST)
-              .add(new TermInSetQuery(DOCUMENT_ID, ids), BooleanClause.Occur.FILTER)
-              .build();
-    }
+  List<Match> search(TextQuery query, int n, PageFilter pageFilter) throws IOException {
+    Query filter = filter(pageFilter);
+    Query filtered = filter == null ? query.terms()
+        : new BooleanQuery.Builder()
+            .add(query.terms(), BooleanClause.Occur.MUST)
+            .add(filter, BooleanClause.Occur.FILTER)
+            .build();
     IndexSearcher searcher = searchers.acquire();
     try {
       if (query.pairs() != null) {
@@ -460,9 +510,8 @@ final class TextIndex implements Closeable {
    * The {@code n} pages whose best text chunk is nearest {@code query} (a unit vector), by that
    * chunk's score: Lucene's dot-product score, (1 + cosine) / 2.
    */
-  List<Match> nearest(float[] query, int n, Collection<String> documentIds) throws IOException {
-    Query filter = documentIds.isEmpty() ? null
-        : new TermInSetQuery(DOCUMENT_ID, documentIds.stream().map(BytesRef::new).toList());
+  List<Match> nearest(float[] query, int n, PageFilter pageFilter) throws IOException {
+    Query filter = filter(pageFilter);
     // pages have several chunks: ask for more chunks than pages, then keep each page's best
     int chunks = Math.min(10_000, n * 4);
     Query knn = new org.apache.lucene.search.KnnFloatVectorQuery(TEXT_VECTOR, query, chunks, filter);
@@ -510,6 +559,75 @@ final class TextIndex implements Closeable {
       }
     }
     return total;
+  }
+
+  /**
+   * The pages (not text chunks) the filter lets through, in page id order: the candidates of a
+   * filtered exhaustive search.
+   */
+  long[] pageIds(PageFilter pageFilter) throws IOException {
+    Query filter = filter(pageFilter);
+    Query pages = new BooleanQuery.Builder()
+        .add(filter == null ? new org.apache.lucene.search.MatchAllDocsQuery() : filter, BooleanClause.Occur.FILTER)
+        .add(new org.apache.lucene.search.FieldExistsQuery(TEXT_VECTOR), BooleanClause.Occur.MUST_NOT)
+        .build();
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      return searcher.search(pages, new org.apache.lucene.search.CollectorManager<PageIdCollector, long[]>() {
+        @Override
+        public PageIdCollector newCollector() {
+          return new PageIdCollector(java.util.stream.LongStream.builder());
+        }
+
+        @Override
+        public long[] reduce(Collection<PageIdCollector> collectors) {
+          return collectors.stream().flatMapToLong(c -> c.ids().build()).sorted().toArray();
+        }
+      });
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /** Whether any page (not text chunk) passes the filter: a count, no page is collected. */
+  boolean anyPage(PageFilter pageFilter) throws IOException {
+    Query filter = filter(pageFilter);
+    Query pages = new BooleanQuery.Builder()
+        .add(filter == null ? new org.apache.lucene.search.MatchAllDocsQuery() : filter, BooleanClause.Occur.FILTER)
+        .add(new org.apache.lucene.search.FieldExistsQuery(TEXT_VECTOR), BooleanClause.Occur.MUST_NOT)
+        .build();
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      return searcher.count(pages) > 0;
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /** Collects the page ids (doc values) of the documents that match. */
+  private record PageIdCollector(java.util.stream.LongStream.Builder ids)
+      implements org.apache.lucene.search.Collector {
+    @Override
+    public org.apache.lucene.search.LeafCollector getLeafCollector(
+        org.apache.lucene.index.LeafReaderContext context) throws IOException {
+      org.apache.lucene.index.NumericDocValues values = context.reader().getNumericDocValues(PAGE_ID);
+      return new org.apache.lucene.search.LeafCollector() {
+        @Override
+        public void setScorer(org.apache.lucene.search.Scorable scorer) {}
+
+        @Override
+        public void collect(int doc) throws IOException {
+          if (values != null && values.advanceExact(doc)) {
+            ids.accept(values.longValue());
+          }
+        }
+      };
+    }
+
+    @Override
+    public org.apache.lucene.search.ScoreMode scoreMode() {
+      return org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES;
+    }
   }
 
   /** Searchable pages of one document, or of all documents when {@code documentId} is null. */

@@ -13,6 +13,12 @@ import java.util.function.LongConsumer;
  */
 public interface VectorReader extends AutoCloseable {
 
+  /**
+   * Where one page's blob starts in {@link #memory} and how many vectors it holds: what a kernel
+   * needs to score the page in place.
+   */
+  record PageBlob(long offset, int tokens) {}
+
   /** Whether the page is visible and carries embeddings. */
   boolean hasVectors(long pageId);
 
@@ -24,11 +30,21 @@ public interface VectorReader extends AutoCloseable {
 
   /**
    * A read-only segment through which every blob of this snapshot is read in place, at the
-   * offsets {@link #halfAt} and {@link #binaryAt} give: scoring pages through it allocates nothing
+   * offsets {@link #halfBlob} and {@link #binaryBlob} give: scoring pages through it allocates nothing
    * per page, where {@link #half} and {@link #binary} make a view per call. Valid until the reader
    * is closed; after that every access throws.
    */
   MemorySegment memory();
+
+  /**
+   * The half-precision blob of a page whose vectors have {@code dimension} dimensions (the
+   * query's): throws when the page has another dimension or its blob is not the size its shape
+   * needs, rather than let a kernel read past it.
+   */
+  PageBlob halfBlob(long pageId, int dimension);
+
+  /** The binary-code blob of a page whose vectors have {@code dimension} dimensions, as {@link #halfBlob}. */
+  PageBlob binaryBlob(long pageId, int dimension);
 
   /**
    * Where the half-precision blob of the page starts in {@link #memory}; it must hold {@code

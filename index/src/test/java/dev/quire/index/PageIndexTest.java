@@ -154,6 +154,27 @@ class PageIndexTest {
     }
   }
 
+  @Test
+  void pageBlobsGiveOffsetAndTokensAndRefuseAnotherDimension() throws Exception {
+    try (PageIndex index = PageIndex.open(config(directory))) {
+      put(index, "a", "h", 2);
+      long pageId = index.page("a", 2).orElseThrow().pageId();
+      try (VectorReader reader = index.vectors()) {
+        int dim = reader.dimension(pageId);
+        VectorReader.PageBlob half = reader.halfBlob(pageId, dim);
+        VectorReader.PageBlob binary = reader.binaryBlob(pageId, dim);
+        assertThat(half).isEqualTo(new VectorReader.PageBlob(reader.half(pageId).address(), TOKENS));
+        assertThat(binary).isEqualTo(new VectorReader.PageBlob(reader.binary(pageId).address(), TOKENS));
+        assertThat(PageCodec.halfBytes(half.tokens(), dim)).isEqualTo(reader.half(pageId).byteSize());
+        assertThatThrownBy(() -> reader.halfBlob(pageId, dim * 2))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("page " + pageId + " holds vectors of dimension " + dim + ", not " + dim * 2);
+        assertThatThrownBy(() -> reader.binaryBlob(pageId + 1000, dim))
+            .hasMessageContaining("no page " + (pageId + 1000));
+      }
+    }
+  }
+
   /** The address range where this process maps {@code file}, from /proc/self/maps. */
   private static long[] mappedRange(Path file) throws IOException {
     String name = file.toRealPath().toString();

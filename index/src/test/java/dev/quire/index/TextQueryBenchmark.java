@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -76,7 +75,7 @@ public class TextQueryBenchmark {
   @Benchmark
   public int search() throws Exception {
     TextIndex.TextQuery query = queries.get(next++ % queries.size());
-    return index.search(query, 100, Set.of()).size();
+    return index.search(query, 100, PageFilter.NONE).size();
   }
 
   public static void main(String[] args) throws Exception {

@@ -3,23 +3,23 @@ package dev.quire.retrieval;
 import dev.quire.encoder.MultiVector;
 import dev.quire.encoder.MultiVectorEncoder;
 import dev.quire.index.DocumentRecord;
+import dev.quire.index.PageCodec;
 import dev.quire.index.PageIndex;
 import dev.quire.index.PageInfo;
 import dev.quire.index.TextHit;
 import dev.quire.index.VectorReader;
 import dev.quire.retrieval.kernels.MaxSimScorer;
-import dev.quire.index.PageCodec;
 import dev.quire.retrieval.kernels.PreparedQuery;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.LongStream;
 
 /**
  * The two-stage search: first-stage candidates (BM25, the text embedding's nearest pages, both
@@ -91,6 +91,12 @@ public final class Searcher {
       throw new IllegalStateException(
           "first stage '" + config.firstStage().label() + "' ranks pages by their text vectors, but "
               + whyNoText);
+    }
+
+    if (!request.filter().isNone() && !index.hasPages(request.filter())) {
+      // Nothing to rank: the query is not even embedded.
+      notes.add("the filters match no document");
+      return new SearchResults(request.query(), List.of(), new SearchStats(stages, notes, millisSince(start)));
     }
 
     List<Ranked> ranking;
@@ -207,7 +213,7 @@ public final class Searcher {
     float[] query = textEmbedder.embed(request.query());
     stages.add(new SearchStats.Stage("encode-query-text", 1, 1, millisSince(t)));
     t = System.nanoTime();
-    List<TextHit> hits = index.searchTextVectors(query, n, request.documentIds());
+    List<TextHit> hits = index.searchTextVectors(query, n, request.filter());
     stages.add(new SearchStats.Stage("dense", -1, hits.size(), millisSince(t)));
     return hits;
   }
@@ -215,7 +221,7 @@ public final class Searcher {
   private List<TextHit> bm25(SearchRequest request, int n, List<SearchStats.Stage> stages)
       throws IOException {
     long t = System.nanoTime();
-    List<TextHit> hits = index.searchText(request.query(), n, request.documentIds(), false);
+    List<TextHit> hits = index.searchText(request.query(), n, request.filter(), false);
     stages.add(new SearchStats.Stage("bm25", -1, hits.size(), millisSince(t)));
     return hits;
   }
@@ -228,22 +234,17 @@ public final class Searcher {
     return out;
   }
 
-  private long[] allPages(SearchRequest request, VectorReader vectors) {
-    Set<String> filter = request.documentIds();
-    long[][] buffer = {new long[1024]};
-    int[] count = {0};
-    vectors.forEachPage(
-        pageId -> {
-          if (!filter.isEmpty()
-              && index.page(pageId).map(p -> !filter.contains(p.documentId())).orElse(true)) {
-            return;
-          }
-          if (count[0] == buffer[0].length) {
-            buffer[0] = Arrays.copyOf(buffer[0], count[0] * 2);
-          }
-          buffer[0][count[0]++] = pageId;
-        });
-    return Arrays.copyOf(buffer[0], count[0]);
+  /**
+   * The pages with vectors the request's filter lets through, in page id order: listed by the
+   * index only here, where every page that passes is scored (the text stages filter in Lucene).
+   */
+  private long[] allPages(SearchRequest request, VectorReader vectors) throws IOException {
+    if (request.filter().isNone()) {
+      LongStream.Builder all = LongStream.builder();
+      vectors.forEachPage(all);
+      return all.build().toArray();
+    }
+    return LongStream.of(index.pageIds(request.filter())).filter(vectors::hasVectors).toArray();
   }
 
   /**
@@ -272,16 +273,13 @@ public final class Searcher {
       // Pages are read in place, through one segment: nothing is allocated per page.
       MemorySegment memory = vectors.memory();
       for (int i = 0; i < ids.length; i++) {
-        long id = ids[i];
-        int tokens = vectors.tokens(id);
-        long at = half
-            ? vectors.halfAt(id, PageCodec.halfBytes(tokens, query.dim()))
-            : vectors.binaryAt(id, PageCodec.binaryBytes(tokens, query.dim()));
+        VectorReader.PageBlob page =
+            half ? vectors.halfBlob(ids[i], query.dim()) : vectors.binaryBlob(ids[i], query.dim());
         scores[i] =
             switch (kind) {
-              case HAMMING -> scorer.hamming(query, memory, at, tokens);
-              case ASYMMETRIC -> scorer.asymmetric(query, memory, at, tokens);
-              case HALF -> scorer.halfPrecision(query, memory, at, tokens);
+              case HAMMING -> scorer.hamming(query, memory, page.offset(), page.tokens());
+              case ASYMMETRIC -> scorer.asymmetric(query, memory, page.offset(), page.tokens());
+              case HALF -> scorer.halfPrecision(query, memory, page.offset(), page.tokens());
             };
       }
       boolean last = s == chain.size() - 1;

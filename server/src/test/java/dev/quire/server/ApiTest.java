@@ -143,6 +143,69 @@ class ApiTest {
     assertThat(none.path("hits")).isEmpty();
   }
 
+  private static JsonNode searchRed(Map<String, Object> filters) {
+    Map<String, Object> body = new java.util.HashMap<>(
+        Map.of("query", "red", "collection", "acme", "first_stage", "exhaustive", "scorers", List.of("half")));
+    if (filters != null) {
+      body.put("filters", filters);
+    }
+    Http.Response r = acme.post("/v1/search", body);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json();
+  }
+
+  /** file name to score of each hit, in rank order. */
+  private static Map<String, Double> scores(JsonNode results) {
+    Map<String, Double> out = new java.util.LinkedHashMap<>();
+    results.path("hits").forEach(h -> out.put(h.path("file_name").asText(), h.path("score").asDouble()));
+    return out;
+  }
+
+  @Test
+  void metadataFiltersGiveTheUnfilteredHitsWhoseDocumentsPass() {
+    Map<String, Double> all = scores(searchRed(null));
+    assertThat(all.keySet()).containsExactly("red.png", "split.png", "blue.png");
+
+    // the best page's document does not pass: the others keep their scores and order
+    Map<String, Double> notRed = scores(searchRed(Map.of("metadata", Map.of("fileName", "split.png"))));
+    assertThat(notRed).containsExactly(Map.entry("split.png", all.get("split.png")));
+    Map<String, Double> twoDocuments = scores(searchRed(Map.of("document_ids",
+        List.of(documentIdOf("blue.png"), documentIdOf("split.png")))));
+    assertThat(twoDocuments).containsExactly(
+        Map.entry("split.png", all.get("split.png")), Map.entry("blue.png", all.get("blue.png")));
+
+    // every condition must hold
+    JsonNode both = searchRed(Map.of("document_ids", List.of(documentIdOf("blue.png"), redId),
+        "metadata", Map.of("fileName", "blue.png")));
+    assertThat(scores(both)).containsExactly(Map.entry("blue.png", all.get("blue.png")));
+    JsonNode contradiction = searchRed(Map.of("document_ids", List.of(redId),
+        "metadata", Map.of("fileName", "blue.png")));
+    assertThat(contradiction.path("hits")).isEmpty();
+    assertThat(contradiction.path("notes").toString()).contains("the filters match no document");
+
+    // a filter that matches nothing, on a value or on a key no document has
+    for (Map<String, String> metadata : List.of(Map.of("fileName", "purple.png"), Map.of("colour", "red"))) {
+      JsonNode none = searchRed(Map.of("metadata", metadata));
+      assertThat(none.path("hits")).as(metadata.toString()).isEmpty();
+      assertThat(none.path("notes").toString()).contains("the filters match no document");
+    }
+    // BM25 takes the same filter
+    JsonNode bm25 = acme.post("/v1/search", Map.of("query", "red", "collection", "acme", "first_stage", "bm25",
+        "filters", Map.of("metadata", Map.of("fileName", "purple.png")))).json();
+    assertThat(bm25.path("notes").toString()).contains("the filters match no document");
+  }
+
+  @Test
+  void aMetadataFilterWithoutAValueIsA400NamingIt() {
+    Map<String, Object> metadata = new java.util.HashMap<>();
+    metadata.put("fileName", null);
+    Http.Response r = acme.post("/v1/search", Map.of("query", "red", "collection", "acme",
+        "filters", Map.of("metadata", metadata)));
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.json().path("error").path("param").asText()).isEqualTo("filters.metadata.fileName");
+    assertThat(r.json().path("error").path("message").asText()).contains("must be a string");
+  }
+
   @Test
   void signedPageLinksWorkWithoutAKeyButNotWhenAltered() {
     JsonNode hit = acme.post("/v1/search", Map.of("query", "red", "collection", "acme", "first_stage", "exhaustive"))

@@ -1,6 +1,6 @@
 package dev.quire.server.api;
 
-import dev.quire.index.DocumentRecord;
+import dev.quire.index.PageFilter;
 import dev.quire.retrieval.FirstStage;
 import dev.quire.retrieval.Fusion;
 import dev.quire.retrieval.SearchConfig;
@@ -13,11 +13,9 @@ import dev.quire.server.security.Principal;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** {@code POST /v1/search} and the similarity maps of one page. */
 final class SearchController {
@@ -72,16 +70,8 @@ final class SearchController {
       // where the collection has text vectors, BM25 fused with the dense stage is the default
       config = config.withFirstStage(FirstStage.HYBRID);
     }
-    Set<String> documents = documentFilter(collection, body.filters());
+    PageFilter filter = filter(body.filters());
     Principal caller = AccessControl.principal(ctx);
-    if (documents != null && documents.isEmpty()) {
-      // The filters match no document: nothing to search (an empty set would mean "all").
-      ctx.json(
-          new dev.quire.SearchView(
-              query, collection.name(), List.of(), "", new dev.quire.SearchView.Timing(0, List.of()),
-              List.of("the filters match no document")));
-      return;
-    }
     if (config.firstStage().needsPageVectors() && context.collections().encoder().isEmpty()) {
       throw ApiException.modelNotLoaded("first stage '" + config.firstStage().label() + "'");
     }
@@ -91,8 +81,8 @@ final class SearchController {
           ? "this server loads no text embedding model (textModel: none)"
           : "collection " + collection.name() + " has none (its documents were indexed without a text model)"));
     }
-    SearchRequest request =
-        new SearchRequest(query, k, documents == null ? Set.of() : documents, config);
+    // The index resolves the filter: only pages that pass are ranked and scored.
+    SearchRequest request = new SearchRequest(query, k, filter, config);
     SearchResults results =
         collection
             .quire()
@@ -200,31 +190,25 @@ final class SearchController {
     return config;
   }
 
-  /** The documents the filters allow; null when there are no filters. */
-  private static Set<String> documentFilter(Collection collection, Filters filters) {
+  /** The pages the filters let through; {@link PageFilter#NONE} without filters. */
+  private static PageFilter filter(Filters filters) {
     if (filters == null) {
-      return null;
+      return PageFilter.NONE;
     }
-    Set<String> ids = null;
-    if (filters.documentIds() != null) {
-      if (Bodies.hasNull(filters.documentIds())) {
-        throw ApiException.invalid("filters.document_ids must not contain null", "filters.document_ids");
-      }
-      ids = new HashSet<>(filters.documentIds());
+    if (filters.documentIds() != null && Bodies.hasNull(filters.documentIds())) {
+      throw ApiException.invalid("filters.document_ids must not contain null", "filters.document_ids");
     }
-    if (filters.metadata() != null && !filters.metadata().isEmpty()) {
-      Set<String> matching = new HashSet<>();
-      for (DocumentRecord document : collection.quire().documents()) {
-        if (document.metadata().entrySet().containsAll(filters.metadata().entrySet())) {
-          matching.add(document.documentId());
-        }
+    Map<String, String> metadata = filters.metadata() == null ? Map.of() : filters.metadata();
+    for (Map.Entry<String, String> pair : metadata.entrySet()) {
+      if (pair.getKey().isEmpty()) {
+        throw ApiException.invalid("filters.metadata keys must not be empty", "filters.metadata");
       }
-      if (ids == null) {
-        ids = matching;
-      } else {
-        ids.retainAll(matching);
+      if (pair.getValue() == null) {
+        throw ApiException.invalid("filters.metadata." + pair.getKey() + " must be a string, not null",
+            "filters.metadata." + pair.getKey());
       }
     }
-    return ids;
+    return new PageFilter(
+        filters.documentIds() == null ? null : new HashSet<>(filters.documentIds()), metadata);
   }
 }
