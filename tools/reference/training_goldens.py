@@ -1,0 +1,178 @@
+"""Loss goldens for the training module: colpali-engine 0.3.18's late-interaction losses and their
+gradients with respect to the embeddings, on fixed random multi-vector batches.
+
+Writes training/src/test/resources/dev/quire/training/losses/{loss-goldens.json,loss-goldens.safetensors}.
+Deterministic: fixed seeds, float32, one thread, the pure-torch MaxSim (COLPALI_SCORES_BACKEND=torch).
+
+    /work/venvs/reference/bin/python tools/reference/training_goldens.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+os.environ["COLPALI_SCORES_BACKEND"] = "torch"
+
+from importlib.metadata import version  # noqa: E402
+
+import torch  # noqa: E402
+from colpali_engine.loss.late_interaction_losses import (  # noqa: E402
+    ColbertLoss,
+    ColbertNegativeCELoss,
+    ColbertPairwiseCELoss,
+    ColbertPairwiseNegativeCELoss,
+)
+from safetensors.torch import save_file  # noqa: E402
+
+LOSSES = {
+    "ColbertLoss": ColbertLoss,
+    "ColbertPairwiseCELoss": ColbertPairwiseCELoss,
+    "ColbertNegativeCELoss": ColbertNegativeCELoss,
+    "ColbertPairwiseNegativeCELoss": ColbertPairwiseNegativeCELoss,
+}
+
+OUT = Path(__file__).resolve().parents[2] / "training/src/test/resources/dev/quire/training/losses"
+
+
+def multi_vectors(gen: torch.Generator, count: int, length: int, dim: int, min_real: int) -> torch.Tensor:
+    """[count, length, dim] unit rows; each item keeps a random number (>= min_real) of real rows
+    and zeros the others, left padding for even items and right padding for odd ones (both occur:
+    the processor pads left, a collator may pad right)."""
+    x = torch.randn(count, length, dim, generator=gen)
+    x = x / x.norm(dim=-1, keepdim=True)
+    for i in range(count):
+        real = int(torch.randint(min_real, length + 1, (1,), generator=gen))
+        if i % 2 == 0:
+            x[i, : length - real] = 0
+        else:
+            x[i, real:] = 0
+    return x
+
+
+def near(gen: torch.Generator, base: torch.Tensor, noise: float) -> torch.Tensor:
+    """Rows of base plus noise, renormalised, zero rows kept zero: documents that score high."""
+    x = base + noise * torch.randn(base.shape, generator=gen)
+    x = x / x.norm(dim=-1, keepdim=True)
+    return x * (base.abs().sum(-1, keepdim=True) != 0)
+
+
+# name, loss, kwargs (only what differs from colpali-engine's defaults), batch, lengths, dim, negatives
+CASES = [
+    ("colbert-default", "ColbertLoss", {}, 3, (6, 9), 8, 0),
+    ("colbert-raw-scores", "ColbertLoss", {"normalize_scores": False, "temperature": 0.5}, 5, (4, 7), 16, 0),
+    ("colbert-smooth-max", "ColbertLoss", {"use_smooth_max": True, "tau": 0.05}, 4, (5, 6), 8, 0),
+    ("colbert-filtered", "ColbertLoss", {"pos_aware_negative_filtering": True, "filter_threshold": 0.8,
+                                         "filter_factor": 0.25}, 4, (5, 8), 6, 0),
+    ("colbert-padding-ties", "ColbertLoss", {"temperature": 0.1}, 2, (4, 6), 4, 0),
+    ("pairwise-default", "ColbertPairwiseCELoss", {}, 4, (7, 5), 8, 0),
+    ("pairwise-pair", "ColbertPairwiseCELoss", {"temperature": 0.02}, 2, (3, 10), 12, 0),
+    ("pairwise-filtered-raw", "ColbertPairwiseCELoss", {"pos_aware_negative_filtering": True,
+                                                        "normalize_scores": False, "temperature": 0.3}, 5, (4, 6), 6, 0),
+    ("negative-default", "ColbertNegativeCELoss", {}, 3, (6, 8), 8, 2),
+    ("negative-no-inbatch", "ColbertNegativeCELoss", {"in_batch_term_weight": 0.0, "temperature": 0.1}, 2, (5, 7), 8, 3),
+    ("negative-smooth-raw", "ColbertNegativeCELoss", {"use_smooth_max": True, "normalize_scores": False,
+                                                      "in_batch_term_weight": 0.8, "temperature": 0.7}, 4, (4, 5), 6, 1),
+    ("pairwise-negative-default", "ColbertPairwiseNegativeCELoss", {}, 3, (5, 9), 8, 2),
+    ("pairwise-negative-smooth", "ColbertPairwiseNegativeCELoss", {"use_smooth_max": True, "tau": 0.2,
+                                                                   "in_batch_term_weight": 0.25}, 4, (6, 6), 10, 1),
+    ("pairwise-negative-filtered", "ColbertPairwiseNegativeCELoss", {"pos_aware_negative_filtering": True,
+                                                                     "in_batch_term_weight": 1.0}, 3, (4, 7), 6, 2),
+]
+
+
+def make_case(seed: int, batch: int, lengths: tuple[int, int], dim: int, negatives: int, name: str):
+    gen = torch.Generator().manual_seed(seed)
+    q_len, d_len = lengths
+    queries = multi_vectors(gen, batch, q_len, dim, min_real=2)
+    # positives near their query's mean direction, so scores spread and filtering has work to do
+    docs = multi_vectors(gen, batch, d_len, dim, min_real=2)
+    mean = queries.sum(1, keepdim=True)
+    mean = mean / mean.norm(dim=-1, keepdim=True)
+    docs = near(gen, docs + 0.3 * mean, 0.3)
+    if "filtered" in name:
+        # a near-copy of the next item's positive: a negative that scores close to a positive
+        docs[0] = near(gen, docs[1], 0.05)
+    if name == "colbert-padding-ties":
+        # every real row of document 1 in the positive orthant, one real row of query 0 in the
+        # negative one: its best match in document 1 is a padding row (0), tied over several rows
+        docs[1] = docs[1].abs()
+        docs[1, 3:] = 0
+        real = (queries[0, :, 0] != 0).nonzero().flatten()
+        queries[0, real[0]] = -queries[0, real[0]].abs()
+    neg = None
+    if negatives:
+        neg = torch.stack([multi_vectors(gen, negatives, d_len, dim, min_real=2) for _ in range(batch)])
+        neg = near(gen, neg + 0.2 * mean.unsqueeze(1), 0.3)
+    return queries, docs, neg
+
+
+def padding_ties(queries: torch.Tensor, docs: torch.Tensor) -> int:
+    """How many (query row, document) pairs of real query rows have their max on tied rows."""
+    raw = torch.einsum("bnd,csd->bcns", queries, docs)
+    top = raw.amax(dim=3, keepdim=True)
+    ties = (raw == top).sum(dim=3)
+    real = (queries[:, :, 0] != 0).unsqueeze(1).expand_as(ties)
+    return int(((ties > 1) & real).sum())
+
+
+def filtered_negatives(loss_fn, queries: torch.Tensor, docs: torch.Tensor) -> int:
+    """How many in-batch negatives the pos-aware filter down-weights (0 when it is off)."""
+    inner = getattr(loss_fn, "inner_loss", None) or getattr(loss_fn, "inner_pairwise", None) or loss_fn
+    if not inner.pos_aware_negative_filtering:
+        return 0
+    scores = inner._inbatch_scores(queries, docs)
+    mask = scores > inner.filter_threshold * scores.diagonal().unsqueeze(1)
+    mask.fill_diagonal_(False)
+    return int(mask.sum())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    tensors: dict[str, torch.Tensor] = {}
+    cases = []
+    for seed, (name, loss_name, kwargs, batch, lengths, dim, negatives) in enumerate(CASES, start=29):
+        queries, docs, neg = make_case(seed, batch, lengths, dim, negatives, name)
+        inputs = {"query": queries, "doc": docs} | ({"neg": neg} if neg is not None else {})
+        leaves = {k: v.clone().requires_grad_(True) for k, v in inputs.items()}
+        loss_fn = LOSSES[loss_name](**kwargs)
+        if neg is None:
+            loss = loss_fn(leaves["query"], leaves["doc"])
+        else:
+            loss = loss_fn(leaves["query"], leaves["doc"], leaves["neg"])
+        loss.backward()
+        for key, leaf in leaves.items():
+            tensors[f"{name}.{key}"] = inputs[key].contiguous()
+            tensors[f"{name}.grad.{key}"] = leaf.grad.contiguous()
+        cases.append({
+            "name": name,
+            "loss": loss_name,
+            "kwargs": kwargs,
+            "value": loss.item(),
+            "inputs": sorted(inputs),
+            "query_lengths": (queries[:, :, 0] != 0).sum(1).tolist(),
+            "padding_ties": padding_ties(queries, docs),
+            "filtered_negatives": filtered_negatives(loss_fn, queries, docs),
+        })
+        print(f"{name:28s} {loss_name:30s} loss {loss.item():.6f} ties {cases[-1]['padding_ties']}"
+              f" filtered {cases[-1]['filtered_negatives']}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(args.out / "loss-goldens.safetensors"))
+    meta = {
+        "about": "colpali-engine late-interaction losses on fixed random embeddings; value and gradient "
+                 "w.r.t. each input (<case>.grad.<input>) in loss-goldens.safetensors; written by "
+                 "tools/reference/training_goldens.py",
+        "versions": {"colpali_engine": version("colpali_engine"), "torch": torch.__version__},
+        "cases": cases,
+    }
+    (args.out / "loss-goldens.json").write_text(json.dumps(meta, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
