@@ -174,5 +174,77 @@ def main() -> None:
     (args.out / "loss-goldens.json").write_text(json.dumps(meta, indent=1) + "\n")
 
 
+# ------------------------------------------------------------------------------------ LoRA gradients
+
+MODEL_FIXTURES = Path(__file__).resolve().parents[2] / "model/src/test/resources/reference"
+LORA_OUT = Path(__file__).resolve().parents[2] / "training/src/test/resources/dev/quire/training/lora"
+
+# name, loss, kwargs, queries, pages (query i's positive is page i)
+LORA_CASES = [
+    ("colbert-3x3", "ColbertLoss", {}, ["What is the total revenue?", "Which region had the highest expenses in Q3?",
+                                       "latency"], ["tall_page", "wide_slide", "tiny_icon"]),
+    ("pairwise-2x2", "ColbertPairwiseCELoss", {"temperature": 0.05}, ["年度报告的收入是多少？", "What is the total revenue?"],
+     ["large_scan", "tall_page"]),
+]
+
+
+def lora_goldens(out: Path) -> None:
+    """For the tiny ColQwen3 fixture (128-d) with its PEFT adapter (colpali's target regex, B non-zero,
+    written by make_fixtures.py), per case: the loss over a fixed batch of queries and pages and the
+    gradient of every LoRA A and B, under PEFT in eval mode (no dropout)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import pages as page_source
+    from colpali_engine.models import ColQwen3Processor
+    from peft import PeftModel
+
+    import tiny_model
+
+    base_dir, lora_dir = MODEL_FIXTURES / "colqwen3-tiny-128", MODEL_FIXTURES / "colqwen3-tiny-128-lora"
+    processor = ColQwen3Processor.from_pretrained(str(base_dir))
+    images = {p.name: p.image for p in page_source.all_pages()}
+    tensors: dict[str, torch.Tensor] = {}
+    cases = []
+    for name, loss_name, kwargs, queries, page_names in LORA_CASES:
+        base = tiny_model.ColQwen3Dim128.from_pretrained(str(base_dir), dtype=torch.float32, attn_implementation="eager")
+        model = PeftModel.from_pretrained(base, str(lora_dir), is_trainable=True).eval()
+        trainable = {n: p for n, p in model.named_parameters() if p.requires_grad}
+        if not trainable or any(".lora_" not in n for n in trainable):
+            raise RuntimeError(f"trainable parameters other than LoRA: {sorted(trainable)}")
+        q_batch = processor.process_queries(queries)
+        d_batch = processor.process_images([images[p] for p in page_names])
+        q = model(**q_batch)
+        d = model(**d_batch)
+        loss = LOSSES[loss_name](**kwargs)(q, d)
+        loss.backward()
+        for n, p in trainable.items():
+            # the key adapter_model.safetensors stores it under
+            tensors[f"{name}.grad.{n.replace('.default.', '.')}"] = p.grad.contiguous()
+        inputs = []
+        for kind, batch, emb, labels in (("query", q_batch, q, queries), ("page", d_batch, d, page_names)):
+            for i, label in enumerate(labels):
+                keep = batch["attention_mask"][i].bool()
+                ids = batch["input_ids"][i][keep]
+                tensors[f"{name}.{kind}{i}.input_ids"] = ids.to(torch.int64).contiguous()
+                tensors[f"{name}.{kind}{i}.embeddings"] = emb[i][keep].detach().contiguous()
+                inputs.append({"kind": kind, "index": i, "label": label, "tokens": int(keep.sum())})
+        cases.append({"name": name, "loss": loss_name, "kwargs": kwargs, "value": loss.item(),
+                      "inputs": inputs, "lora_modules": len(trainable) // 2})
+        print(f"{name:14s} {loss_name:24s} loss {loss.item():.6f} over {len(trainable)} LoRA matrices")
+    out.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(out / "lora-goldens.safetensors"))
+    meta = {
+        "about": "tiny ColQwen3 (model fixtures colqwen3-tiny-128 + colqwen3-tiny-128-lora) under PEFT, eval mode: "
+                 "loss over a fixed batch and the gradient of every LoRA matrix (<case>.grad.<adapter key>), with "
+                 "each input's unpadded ids and embeddings; written by tools/reference/training_goldens.py",
+        "versions": {"colpali_engine": version("colpali_engine"), "peft": version("peft"), "torch": torch.__version__},
+        "cases": cases,
+    }
+    (out / "lora-goldens.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
+
+
 if __name__ == "__main__":
     main()
+    torch.manual_seed(0)
+    lora_goldens(LORA_OUT)
