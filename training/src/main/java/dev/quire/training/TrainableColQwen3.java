@@ -14,6 +14,7 @@ import dev.quire.model.qwen3vl.ForwardTrace;
 import dev.quire.model.qwen3vl.Linear;
 import dev.quire.model.qwen3vl.Qwen3VLConfig;
 import dev.quire.model.qwen3vl.Qwen3VLModel;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +34,10 @@ public final class TrainableColQwen3 implements AutoCloseable {
   private final Linear projection;
   private final List<Linear.LowRank> adapters;
   private final AttentionFactory attention;
+  private final float dropout;
+
+  /** A training pass drops LoRA inputs at the adapter's {@code lora_dropout}; an evaluation pass does not. */
+  public enum Pass { TRAINING, EVALUATION }
 
   /** What each decoder layer's rows attend to, for packed sequences of these lengths. */
   @FunctionalInterface
@@ -41,8 +46,9 @@ public final class TrainableColQwen3 implements AutoCloseable {
         DataType dtype);
   }
 
-  private TrainableColQwen3(Qwen3VLModel backbone, AttentionFactory attention) {
+  private TrainableColQwen3(Qwen3VLModel backbone, AttentionFactory attention, float dropout) {
     this.backbone = backbone;
+    this.dropout = dropout;
     this.projection = backbone.head(PROJECTION);
     this.adapters = backbone.adapters();
     this.attention = attention;
@@ -62,9 +68,11 @@ public final class TrainableColQwen3 implements AutoCloseable {
   public static TrainableColQwen3 load(Path model, Path adapter, Device device,
       AttentionFactory attention) throws IOException {
     Qwen3VLConfig config = Qwen3VLConfig.read(model);
+    double dropout = new ObjectMapper().readTree(adapter.resolve("adapter_config.json").toFile())
+        .path("lora_dropout").asDouble(0);
     return new TrainableColQwen3(Qwen3VLModel.load(config, CheckpointWeights.weightFiles(model),
         new Qwen3VLModel.Options(adapter, false, device, DataType.FLOAT32, List.of(PROJECTION))),
-        attention);
+        attention, (float) dropout);
   }
 
   public Qwen3VLModel backbone() {
@@ -90,10 +98,23 @@ public final class TrainableColQwen3 implements AutoCloseable {
     }
   }
 
+  /** The adapter's LoRA dropout, applied in {@link Pass#TRAINING} passes. */
+  public float dropout() {
+    return dropout;
+  }
+
   /**
    * Embeddings of {@code sequences} as one zero-padded batch [B, longest, dim] in {@code into}:
    * unit rows for tokens, zero rows after each sequence's end (what colpali-engine's losses take).
    */
+  public NDArray embed(NDManager into, List<Qwen3VLModel.Sequence> sequences, Pass pass) {
+    if (pass == Pass.TRAINING && dropout > 0) {
+      return ScopedValue.where(Linear.LORA_DROPOUT, dropout).call(() -> embed(into, sequences));
+    }
+    return embed(into, sequences);
+  }
+
+  /** {@link #embed(NDManager, List, Pass)} for evaluation: no dropout (PEFT's model.eval()). */
   public NDArray embed(NDManager into, List<Qwen3VLModel.Sequence> sequences) {
     int[] lengths = sequences.stream().mapToInt(s -> s.ids().length).toArray();
     Qwen3VLModel.Hidden hidden = backbone.forward(into, sequences, attention.forLengths(lengths, backbone.config().text(), into, backbone.dtype()),

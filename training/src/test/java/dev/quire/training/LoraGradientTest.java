@@ -74,6 +74,23 @@ class LoraGradientTest {
     check(golden("pairwise-2x2"), LossConfig.colbertPairwise().withTemperature(0.05));
   }
 
+  @Test
+  void loraDropoutActsInTrainingPassesOnlyAndFollowsTheSeed() {
+    List<Qwen3VLModel.Sequence> queries = List.of(new Qwen3VLModel.Sequence(new int[] {5, 9, 31, 7}, List.of()));
+    assertThat(model.dropout()).isEqualTo(0.1f); // the fixture adapter's lora_dropout
+    try (NDManager manager = model.backbone().manager().newSubManager()) {
+      float[] evaluation = model.embed(manager, queries).toFloatArray();
+      assertThat(model.embed(manager, queries, TrainableColQwen3.Pass.EVALUATION).toFloatArray())
+          .containsExactly(evaluation);
+      Engine.getEngine("PyTorch").setRandomSeed(21);
+      float[] training = model.embed(manager, queries, TrainableColQwen3.Pass.TRAINING).toFloatArray();
+      Engine.getEngine("PyTorch").setRandomSeed(21);
+      float[] again = model.embed(manager, queries, TrainableColQwen3.Pass.TRAINING).toFloatArray();
+      assertThat(LossGradients.maxGap(training, evaluation)).isGreaterThan(1e-4);
+      assertThat(again).containsExactly(training);
+    }
+  }
+
   private static JsonNode golden(String name) {
     for (JsonNode c : goldens.get("cases")) {
       if (c.get("name").asText().equals(name)) {
