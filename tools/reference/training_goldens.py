@@ -179,19 +179,53 @@ def main() -> None:
 MODEL_FIXTURES = Path(__file__).resolve().parents[2] / "model/src/test/resources/reference"
 LORA_OUT = Path(__file__).resolve().parents[2] / "training/src/test/resources/dev/quire/training/lora"
 
-# name, loss, kwargs, queries, pages (query i's positive is page i)
+# name, checkpoint, adapter, loss, kwargs, queries, pages (query i's positive is page i), each query's
+# explicit negative pages. The 128-d checkpoint (F32, head without bias) takes the model fixtures' adapter
+# (colpali's regex, r 4, alpha 6, gaussian A); the 320-d one (BF16 shards, head with bias) an adapter made
+# here: rsLoRA, r 8, alpha 4, kaiming A, a list of targets.
 LORA_CASES = [
-    ("colbert-3x3", "ColbertLoss", {}, ["What is the total revenue?", "Which region had the highest expenses in Q3?",
-                                       "latency"], ["tall_page", "wide_slide", "tiny_icon"]),
-    ("pairwise-2x2", "ColbertPairwiseCELoss", {"temperature": 0.05}, ["年度报告的收入是多少？", "What is the total revenue?"],
-     ["large_scan", "tall_page"]),
+    ("colbert-3x3", "colqwen3-tiny-128", "colqwen3-tiny-128-lora", "ColbertLoss", {},
+     ["What is the total revenue?", "Which region had the highest expenses in Q3?", "latency"],
+     ["tall_page", "wide_slide", "tiny_icon"], []),
+    ("pairwise-2x2", "colqwen3-tiny-128", "colqwen3-tiny-128-lora", "ColbertPairwiseCELoss", {"temperature": 0.05},
+     ["年度报告的收入是多少？", "What is the total revenue?"], ["large_scan", "tall_page"], []),
+    ("pairwise-negative-320", "colqwen3-tiny-320", "colqwen3-tiny-320-rslora", "ColbertPairwiseNegativeCELoss",
+     {"in_batch_term_weight": 0.3}, ["latency", "Which region had the highest expenses in Q3?"],
+     ["tiny_icon", "wide_slide"], [["tall_page"], ["large_scan"]]),
 ]
+
+RSLORA = {"r": 8, "lora_alpha": 4, "use_rslora": True, "lora_dropout": 0.0, "init_lora_weights": True,
+          "target_modules": ["q_proj", "v_proj", "down_proj", "custom_text_proj"]}
+
+
+def make_rslora_adapter(base_dir: Path, out: Path) -> None:
+    """PEFT's get_peft_model on the 320-d checkpoint with RSLORA, B drawn non-zero (PEFT starts it at 0,
+    which would leave A without a gradient), saved as PEFT saves it."""
+    from colpali_engine.models import ColQwen3
+    from peft import LoraConfig, get_peft_model
+
+    torch.manual_seed(320)
+    base = ColQwen3.from_pretrained(str(base_dir), dtype=torch.float32, attn_implementation="eager")
+    model = get_peft_model(base, LoraConfig(bias="none", task_type="FEATURE_EXTRACTION", **RSLORA))
+    model.peft_config["default"].base_model_name_or_path = base_dir.name
+    generator = torch.Generator().manual_seed(8)
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            if ".lora_B." in name:
+                parameter.copy_(torch.randn(parameter.shape, generator=generator) * 0.1)
+    model.save_pretrained(str(out))
+    (out / "README.md").unlink()  # PEFT's model-card template, not part of the adapter layout
+    # PEFT keeps a list of targets as a set: its order follows Python's string hashing, per process
+    config_file = out / "adapter_config.json"
+    config = json.loads(config_file.read_text())
+    config["target_modules"] = sorted(config["target_modules"])
+    config_file.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
 
 
 def lora_goldens(out: Path) -> None:
-    """For the tiny ColQwen3 fixture (128-d) with its PEFT adapter (colpali's target regex, B non-zero,
-    written by make_fixtures.py), per case: the loss over a fixed batch of queries and pages and the
-    gradient of every LoRA A and B, under PEFT in eval mode (no dropout)."""
+    """For the tiny ColQwen3 fixtures with a PEFT adapter each (B non-zero), per case: the loss over a fixed
+    batch of queries and pages (and hard-negative pages) and the gradient of every LoRA A and B, under PEFT
+    in eval mode (no dropout)."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -201,13 +235,18 @@ def lora_goldens(out: Path) -> None:
 
     import tiny_model
 
-    base_dir, lora_dir = MODEL_FIXTURES / "colqwen3-tiny-128", MODEL_FIXTURES / "colqwen3-tiny-128-lora"
-    processor = ColQwen3Processor.from_pretrained(str(base_dir))
+    from colpali_engine.models import ColQwen3
+
+    make_rslora_adapter(MODEL_FIXTURES / "colqwen3-tiny-320", out / "colqwen3-tiny-320-rslora")
     images = {p.name: p.image for p in page_source.all_pages()}
     tensors: dict[str, torch.Tensor] = {}
     cases = []
-    for name, loss_name, kwargs, queries, page_names in LORA_CASES:
-        base = tiny_model.ColQwen3Dim128.from_pretrained(str(base_dir), dtype=torch.float32, attn_implementation="eager")
+    for name, checkpoint, adapter, loss_name, kwargs, queries, page_names, negatives in LORA_CASES:
+        base_dir = MODEL_FIXTURES / checkpoint
+        lora_dir = MODEL_FIXTURES / adapter if (MODEL_FIXTURES / adapter).is_dir() else out / adapter
+        processor = ColQwen3Processor.from_pretrained(str(base_dir))
+        model_class = tiny_model.ColQwen3Dim128 if checkpoint.endswith("128") else ColQwen3
+        base = model_class.from_pretrained(str(base_dir), dtype=torch.float32, attn_implementation="eager")
         model = PeftModel.from_pretrained(base, str(lora_dir), is_trainable=True).eval()
         trainable = {n: p for n, p in model.named_parameters() if p.requires_grad}
         if not trainable or any(".lora_" not in n for n in trainable):
@@ -216,26 +255,37 @@ def lora_goldens(out: Path) -> None:
         d_batch = processor.process_images([images[p] for p in page_names])
         q = model(**q_batch)
         d = model(**d_batch)
-        loss = LOSSES[loss_name](**kwargs)(q, d)
+        batches = [("query", q_batch, q, queries), ("page", d_batch, d, page_names)]
+        if negatives:
+            # as colpali's collator: every query's negatives in one image batch, then [B, N, L, d]
+            flat = [p for own in negatives for p in own]
+            n_batch = processor.process_images([images[p] for p in flat])
+            n_flat = model(**n_batch)
+            n = n_flat.view(len(negatives), len(negatives[0]), *n_flat.shape[1:])
+            loss = LOSSES[loss_name](**kwargs)(q, d, n)
+            batches.append(("negative", n_batch, n_flat, flat))
+        else:
+            loss = LOSSES[loss_name](**kwargs)(q, d)
         loss.backward()
-        for n, p in trainable.items():
+        for n_, p in trainable.items():
             # the key adapter_model.safetensors stores it under
-            tensors[f"{name}.grad.{n.replace('.default.', '.')}"] = p.grad.contiguous()
+            tensors[f"{name}.grad.{n_.replace('.default.', '.')}"] = p.grad.contiguous()
         inputs = []
-        for kind, batch, emb, labels in (("query", q_batch, q, queries), ("page", d_batch, d, page_names)):
+        for kind, batch, emb, labels in batches:
             for i, label in enumerate(labels):
                 keep = batch["attention_mask"][i].bool()
                 ids = batch["input_ids"][i][keep]
                 tensors[f"{name}.{kind}{i}.input_ids"] = ids.to(torch.int64).contiguous()
                 tensors[f"{name}.{kind}{i}.embeddings"] = emb[i][keep].detach().contiguous()
                 inputs.append({"kind": kind, "index": i, "label": label, "tokens": int(keep.sum())})
-        cases.append({"name": name, "loss": loss_name, "kwargs": kwargs, "value": loss.item(),
+        cases.append({"name": name, "checkpoint": checkpoint, "adapter": adapter, "loss": loss_name,
+                      "kwargs": kwargs, "value": loss.item(), "negatives_per_query": len(negatives[0]) if negatives else 0,
                       "inputs": inputs, "lora_modules": len(trainable) // 2})
-        print(f"{name:14s} {loss_name:24s} loss {loss.item():.6f} over {len(trainable)} LoRA matrices")
+        print(f"{name:22s} {loss_name:30s} loss {loss.item():.6f} over {len(trainable)} LoRA matrices")
     out.mkdir(parents=True, exist_ok=True)
     save_file(tensors, str(out / "lora-goldens.safetensors"))
     meta = {
-        "about": "tiny ColQwen3 (model fixtures colqwen3-tiny-128 + colqwen3-tiny-128-lora) under PEFT, eval mode: "
+        "about": "tiny ColQwen3 fixtures with a PEFT adapter (the model fixtures' colqwen3-tiny-128-lora, or one made here) in eval mode: "
                  "loss over a fixed batch and the gradient of every LoRA matrix (<case>.grad.<adapter key>), with "
                  "each input's unpadded ids and embeddings; written by tools/reference/training_goldens.py",
         "versions": {"colpali_engine": version("colpali_engine"), "peft": version("peft"), "torch": torch.__version__},
