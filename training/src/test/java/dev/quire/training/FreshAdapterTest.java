@@ -177,6 +177,14 @@ class FreshAdapterTest {
       }
       assertThat(fresh.adapters()).anySatisfy(module ->
           assertThat(module.b().getGradient().abs().max().getFloat()).isPositive());
+
+      // the matrices are the model's own memory (not the adapter file's read-only mapping): an
+      // optimiser may update them in place, and the model computes with the new values
+      for (Linear.LowRank module : fresh.adapters()) {
+        module.b().addi(0.05f);
+      }
+      assertThat(LossGradients.maxGap(fresh.embed(manager, queries).get("0").toFloatArray(), fromFresh))
+          .isGreaterThan(1e-3);
     }
   }
 }
