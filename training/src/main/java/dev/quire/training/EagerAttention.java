@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.quire.model.qwen3vl.Attention;
 import dev.quire.model.qwen3vl.Qwen3VLConfig;
+import dev.quire.training.loss.LibtorchScalar;
 
 /**
  * Causal attention within each packed sequence as {@code softmax(q k^T scale + mask) v} in plain
@@ -71,7 +72,7 @@ public final class EagerAttention implements Attention {
       NDArray values = v.get(rows).transpose(1, 0, 2).repeat(0, repeats);
       NDArray scores = queries.matMul(keys.transpose(0, 2, 1));
       if (scale != 1f) {
-        scores = scores.mul(scale);
+        scores = scores.mul(LibtorchScalar.of(scores.getManager(), scale));
       }
       NDArray out = scores.add(masks[s]).softmax(-1).matMul(values); // [heads, n, headDim]
       outputs.add(out.transpose(1, 0, 2).reshape(n, (long) heads * headDim));

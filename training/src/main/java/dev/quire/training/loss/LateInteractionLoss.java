@@ -35,13 +35,15 @@ public final class LateInteractionLoss {
     NDArray negatives = batch.negatives().get();
     NDArray positive = scoring.ownCandidates(batch.queries(), batch.positives().expandDims(1));
     NDArray negative = scoring.ownCandidates(batch.queries(), negatives);
-    NDArray explicit = softplus(negative.sub(positive).div((float) config.temperature())).mean();
+    NDManager manager = batch.queries().getManager();
+    NDArray temperature = LibtorchScalar.of(manager, config.temperature());
+    NDArray explicit = softplus(negative.sub(positive).div(temperature)).mean();
     double w = config.inBatchTermWeight();
     if (w == 0) {
       return explicit;
     }
-    // float scalars: a double one would promote these 0-d results to float64
-    return explicit.mul((float) (1 - w)).add(inBatchTerm(batch).mul((float) w));
+    return explicit.mul(LibtorchScalar.of(manager, 1 - w))
+        .add(inBatchTerm(batch).mul(LibtorchScalar.of(manager, w)));
   }
 
   private NDArray inBatchTerm(ContrastiveBatch batch) {
@@ -49,7 +51,7 @@ public final class LateInteractionLoss {
     if (config.filter().isPresent()) {
       scores = filterHighNegatives(scores, config.filter().get());
     }
-    float temperature = (float) config.temperature();
+    NDArray temperature = LibtorchScalar.of(scores.getManager(), config.temperature());
     return switch (config.inBatch()) {
       case CROSS_ENTROPY -> scores.div(temperature).logSoftmax(1).diagonal().mean().neg();
       case HARDEST_NEGATIVE_SOFTPLUS -> {

@@ -101,10 +101,11 @@ public record MaxSim(TokenMatch match, boolean normalizeByQueryLength) implement
 
       @Override
       public NDArray reduce(NDArray raw, int axis) {
-        NDArray scaled = raw.div(tau);
+        NDArray t = LibtorchScalar.of(raw.getManager(), tau);
+        NDArray scaled = raw.div(t);
         // shifted by the (constant) maximum so exp never overflows; the gradient is unchanged
         NDArray top = scaled.stopGradient().max(new int[] {axis}, true);
-        return scaled.sub(top).exp().sum(new int[] {axis}).log().add(top.squeeze(axis)).mul(tau);
+        return scaled.sub(top).exp().sum(new int[] {axis}).log().add(top.squeeze(axis)).mul(t);
       }
     }
   }
