@@ -189,6 +189,9 @@ LORA_CASES = [
      ["tall_page", "wide_slide", "tiny_icon"], []),
     ("pairwise-2x2", "colqwen3-tiny-128", "colqwen3-tiny-128-lora", "ColbertPairwiseCELoss", {"temperature": 0.05},
      ["年度报告的收入是多少？", "What is the total revenue?"], ["large_scan", "tall_page"], []),
+    ("negative-2x2", "colqwen3-tiny-128", "colqwen3-tiny-128-lora", "ColbertNegativeCELoss", {},
+     ["Which region had the highest expenses in Q3?", "latency"], ["wide_slide", "tall_page"],
+     [["tiny_icon", "large_scan"], ["wide_slide", "tiny_icon"]]),
     ("pairwise-negative-320", "colqwen3-tiny-320", "colqwen3-tiny-320-rslora", "ColbertPairwiseNegativeCELoss",
      {"in_batch_term_weight": 0.3}, ["latency", "Which region had the highest expenses in Q3?"],
      ["tiny_icon", "wide_slide"], [["tall_page"], ["large_scan"]]),
@@ -276,7 +279,8 @@ def lora_goldens(out: Path) -> None:
                 keep = batch["attention_mask"][i].bool()
                 ids = batch["input_ids"][i][keep]
                 tensors[f"{name}.{kind}{i}.input_ids"] = ids.to(torch.int64).contiguous()
-                tensors[f"{name}.{kind}{i}.embeddings"] = emb[i][keep].detach().contiguous()
+                if kind == "query" or i == 0:  # the loss checks the rest; the files stay small
+                    tensors[f"{name}.{kind}{i}.embeddings"] = emb[i][keep].detach().contiguous()
                 inputs.append({"kind": kind, "index": i, "label": label, "tokens": int(keep.sum())})
         cases.append({"name": name, "checkpoint": checkpoint, "adapter": adapter, "loss": loss_name,
                       "kwargs": kwargs, "value": loss.item(), "negatives_per_query": len(negatives[0]) if negatives else 0,
