@@ -1,10 +1,10 @@
 package dev.quire.training;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quire.model.AtomicFiles;
 import dev.quire.model.qwen3vl.CheckpointWeights;
 import dev.quire.model.safetensors.SafetensorsTensor;
 import dev.quire.model.safetensors.SafetensorsWriter;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
