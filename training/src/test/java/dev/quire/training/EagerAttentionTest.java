@@ -32,21 +32,27 @@ class EagerAttentionTest {
     config = Qwen3VLConfig.read(Fixtures.path("colqwen3-tiny-128")).text();
   }
 
-  @Property(tries = 15)
+  @Property(tries = 20)
   void equalsTheFusedAttentionOnPackedSequences(
       @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 1, max = 40) Integer> lengths,
+      @ForAll @IntRange(min = 1, max = 4) int kvHeads, @ForAll @IntRange(min = 1, max = 3) int groups,
+      @ForAll @IntRange(min = 1, max = 24) int halfHeadDim, @ForAll boolean scaled,
       @ForAll @IntRange(min = 1, max = 1000) int seed) {
+    // a decoder of another shape than the fixture's: heads sharing a key/value head 1 to 3 ways
+    Qwen3VLConfig.Text shape = new Qwen3VLConfig.Text(64, 64, 1, kvHeads * groups, kvHeads,
+        2 * halfHeadDim, 1e-6, 1e4, new int[] {halfHeadDim, 0, 0}, 100, 128);
+    float scale = scaled ? (float) (1 / Math.sqrt(2 * halfHeadDim)) : 1f;
     int[] packed = lengths.stream().mapToInt(Integer::intValue).toArray();
     int rows = lengths.stream().mapToInt(Integer::intValue).sum();
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       manager.getEngine().setRandomSeed(seed);
-      NDArray q = manager.randomNormal(new Shape(rows, config.heads(), config.headDim()));
-      NDArray k = manager.randomNormal(new Shape(rows, config.kvHeads(), config.headDim()));
-      NDArray v = manager.randomNormal(new Shape(rows, config.kvHeads(), config.headDim()));
-      NDArray fused = PaddedAttention.causal(packed, config, manager, DataType.FLOAT32)
-          .attend(0, q, k, v, 0.3f);
-      NDArray eager = EagerAttention.causal(packed, config, manager, DataType.FLOAT32)
-          .attend(0, q, k, v, 0.3f);
+      NDArray q = manager.randomNormal(new Shape(rows, shape.heads(), shape.headDim()));
+      NDArray k = manager.randomNormal(new Shape(rows, shape.kvHeads(), shape.headDim()));
+      NDArray v = manager.randomNormal(new Shape(rows, shape.kvHeads(), shape.headDim()));
+      NDArray fused = PaddedAttention.causal(packed, shape, manager, DataType.FLOAT32)
+          .attend(0, q, k, v, scale);
+      NDArray eager = EagerAttention.causal(packed, shape, manager, DataType.FLOAT32)
+          .attend(0, q, k, v, scale);
       assertThat(eager.getShape()).isEqualTo(fused.getShape());
       assertThat(eager.sub(fused).abs().max().getFloat()).isLessThan(1e-5f);
     }
