@@ -3,6 +3,7 @@ package dev.quire.model.qwen3vl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -32,8 +33,18 @@ final class Layers {
   static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
     NDArray wide = x.toType(DataType.FLOAT32, false);
     NDArray variance = wide.square().mean(new int[] {-1}, true);
-    NDArray normed = wide.mul(variance.add(eps).pow(-0.5f));
+    NDArray normed = wide.mul(variance.add(eps).pow(scalar(x.getManager(), -0.5f)));
     return normed.toType(x.getDataType(), false).mul(weight);
+  }
+
+  /**
+   * A float32 scalar in libtorch's own memory, for operations that autograd differentiates with
+   * the scalar (a product, a power): given a Java number, DJL makes a tensor over a Java buffer
+   * and closes it at once, and once the buffer is collected, a backward pass reads freed memory
+   * (garbage gradients, no error). Same values as the number.
+   */
+  static NDArray scalar(NDManager manager, float value) {
+    return manager.full(new Shape(), value, DataType.FLOAT32);
   }
 
   /** LayerNorm over the last axis. */

@@ -15,6 +15,14 @@ import java.util.List;
 public record Linear(NDArray weight, NDArray bias, List<LowRank> adapters) {
 
   /**
+   * Bound by a training pass: the probability with which each LoRA path drops an element of its
+   * input (PEFT's {@code lora_dropout}, an independent mask per module and call, kept elements
+   * scaled by 1 / (1 - p) as torch.nn.Dropout does in training mode). Unbound, as in every
+   * inference path, there is no dropout.
+   */
+  public static final ScopedValue<Float> LORA_DROPOUT = ScopedValue.newInstance();
+
+  /**
    * One unmerged LoRA module: A [r, in], B [out, r] and its scale, adding to output features
    * {@code [from, from + out)} of the fused layer.
    */
@@ -55,8 +63,15 @@ public record Linear(NDArray weight, NDArray bias, List<LowRank> adapters) {
   }
 
   private static NDArray delta(LowRank adapter, NDArray x) {
-    return Layers.linear(Layers.linear(x, adapter.a(), null), adapter.b(), null)
-        .muli(adapter.module().scale());
+    float dropout = LORA_DROPOUT.orElse(0f);
+    NDArray input = dropout == 0 ? x : dropped(x, dropout);
+    return Layers.linear(Layers.linear(input, adapter.a(), null), adapter.b(), null)
+        .muli(Layers.scalar(x.getManager(), adapter.module().scale()));
+  }
+
+  private static NDArray dropped(NDArray x, float p) {
+    NDArray kept = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType()).gte(p);
+    return x.mul(kept.toType(x.getDataType(), false).muli(1 / (1 - p)));
   }
 
   private static NDArray zeros(NDArray x, long features) {

@@ -98,8 +98,11 @@ final class TextDecoder {
     float[] sin = new float[tokens * headDim];
     Positions.textRotary(positions, tokens, inverseFrequencies, axes, cos, sin);
     DataType dtype = x.getDataType();
-    NDArray cosTable = manager.create(cos, new Shape(tokens, 1, headDim)).toType(dtype, false);
-    NDArray sinTable = manager.create(sin, new Shape(tokens, 1, headDim)).toType(dtype, false);
+    // Copies libtorch owns: an array made from Java data views a direct buffer that is freed
+    // after the array is closed (at the end of the forward pass), while autograd keeps the
+    // rotary tables to differentiate the queries and keys until the backward pass.
+    NDArray cosTable = libtorchOwned(manager.create(cos, new Shape(tokens, 1, headDim)), dtype);
+    NDArray sinTable = libtorchOwned(manager.create(sin, new Shape(tokens, 1, headDim)), dtype);
     NDArray deepstackRows = null;
     if (deepstack.length > 0) {
       // row r of the image rows takes deepstack row r; every other row takes the zero row 0
@@ -139,6 +142,12 @@ final class TextDecoder {
     x = Layers.rmsNorm(x, finalNorm, eps);
     trace.record("text.last_hidden_state", x);
     return x;
+  }
+
+  private static NDArray libtorchOwned(NDArray fromJava, DataType dtype) {
+    try (fromJava) {
+      return fromJava.toType(dtype, false).duplicate();
+    }
   }
 
   private NDArray layer(int index, Layer layer, NDArray x, Attention attention, NDArray cos,

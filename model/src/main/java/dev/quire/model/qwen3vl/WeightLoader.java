@@ -119,8 +119,9 @@ final class WeightLoader {
       for (int i = 0; i < names.length; i++) {
         LoraAdapter.Module m = lora.get(i);
         if (m != null && !mergeLora) {
-          NDArray a = owned(create(m.a(), scratch, widening));
-          NDArray b = owned(create(m.b(), scratch, widening));
+          // copies libtorch owns, never views of the read-only mapping: training updates them in place
+          NDArray a = create(m.a(), scratch, widening).duplicate();
+          NDArray b = create(m.b(), scratch, widening).duplicate();
           a.attach(model);
           b.attach(model);
           lowRanks.add(new Linear.LowRank(m, from, a, b));

@@ -1,0 +1,144 @@
+package dev.quire.training;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quire.model.qwen3vl.Attention;
+import dev.quire.model.qwen3vl.CheckpointWeights;
+import dev.quire.model.qwen3vl.ForwardTrace;
+import dev.quire.model.qwen3vl.Linear;
+import dev.quire.model.qwen3vl.Qwen3VLConfig;
+import dev.quire.model.qwen3vl.Qwen3VLModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * ColQwen3 (the Qwen3-VL backbone, {@code custom_text_proj}, L2 normalisation) with a LoRA adapter
+ * kept as separate A and B matrices that require gradients, and every other weight frozen (no
+ * gradient is ever asked of it). {@link #embed} is differentiable in the adapter under a DJL
+ * {@code GradientCollector}.
+ */
+public final class TrainableColQwen3 implements AutoCloseable {
+
+  static final String PROJECTION = "custom_text_proj";
+
+  private final Qwen3VLModel backbone;
+  private final Linear projection;
+  private final List<Linear.LowRank> adapters;
+  private final AttentionFactory attention;
+  private final float dropout;
+
+  /** A training pass drops LoRA inputs at the adapter's {@code lora_dropout}; an evaluation pass does not. */
+  public enum Pass { TRAINING, EVALUATION }
+
+  /** What each decoder layer's rows attend to, for packed sequences of these lengths. */
+  @FunctionalInterface
+  public interface AttentionFactory {
+    Attention forLengths(int[] lengths, Qwen3VLConfig.Text config, NDManager manager,
+        DataType dtype);
+  }
+
+  private TrainableColQwen3(Qwen3VLModel backbone, AttentionFactory attention, float dropout) {
+    this.backbone = backbone;
+    this.dropout = dropout;
+    this.projection = backbone.head(PROJECTION);
+    this.adapters = backbone.adapters();
+    this.attention = attention;
+    if (adapters.isEmpty()) {
+      throw new IllegalArgumentException("the adapter adds no low-rank module to this model");
+    }
+    for (Linear.LowRank adapter : adapters) {
+      adapter.a().setRequiresGradient(true);
+      adapter.b().setRequiresGradient(true);
+    }
+  }
+
+  /**
+   * Loads a checkpoint folder's config and weights and a PEFT adapter folder, unmerged, in
+   * float32 on {@code device}.
+   */
+  public static TrainableColQwen3 load(Path model, Path adapter, Device device,
+      AttentionFactory attention) throws IOException {
+    Qwen3VLConfig config = Qwen3VLConfig.read(model);
+    double dropout = new ObjectMapper().readTree(adapter.resolve("adapter_config.json").toFile())
+        .path("lora_dropout").asDouble(0);
+    return new TrainableColQwen3(Qwen3VLModel.load(config, CheckpointWeights.weightFiles(model),
+        new Qwen3VLModel.Options(adapter, false, device, DataType.FLOAT32, List.of(PROJECTION))),
+        attention, (float) dropout);
+  }
+
+  public Qwen3VLModel backbone() {
+    return backbone;
+  }
+
+  /** The trainable modules: each one's A [r, in] and B [out, r] require gradients. */
+  public List<Linear.LowRank> adapters() {
+    return adapters;
+  }
+
+  /**
+   * Sets the adapter's gradients to zero: libtorch adds every backward pass to them (DJL's
+   * {@code GradientCollector} does not reset them), so a step starts here.
+   */
+  public void zeroGradients() {
+    for (Linear.LowRank adapter : adapters) {
+      for (NDArray matrix : new NDArray[] {adapter.a(), adapter.b()}) {
+        try (NDArray gradient = matrix.getGradient()) {
+          gradient.subi(gradient);
+        }
+      }
+    }
+  }
+
+  /** The adapter's LoRA dropout, applied in {@link Pass#TRAINING} passes. */
+  public float dropout() {
+    return dropout;
+  }
+
+  /**
+   * Embeddings of {@code sequences} as one zero-padded batch [B, longest, dim] in {@code into}:
+   * unit rows for tokens, zero rows after each sequence's end (what colpali-engine's losses take).
+   */
+  public NDArray embed(NDManager into, List<Qwen3VLModel.Sequence> sequences, Pass pass) {
+    if (pass == Pass.TRAINING && dropout > 0) {
+      return ScopedValue.where(Linear.LORA_DROPOUT, dropout).call(() -> embed(into, sequences));
+    }
+    return embed(into, sequences);
+  }
+
+  /** {@link #embed(NDManager, List, Pass)} for evaluation: no dropout (PEFT's model.eval()). */
+  public NDArray embed(NDManager into, List<Qwen3VLModel.Sequence> sequences) {
+    int[] lengths = sequences.stream().mapToInt(s -> s.ids().length).toArray();
+    Qwen3VLModel.Hidden hidden = backbone.forward(into, sequences, attention.forLengths(lengths, backbone.config().text(), into, backbone.dtype()),
+        Set.of(), ForwardTrace.NONE);
+    NDArray projected = projection.apply(hidden.lastHidden());
+    NDArray unit = projected.div(projected.norm(new int[] {-1}, true));
+    int longest = 0;
+    for (int length : lengths) {
+      longest = Math.max(longest, length);
+    }
+    long dim = unit.getShape().get(1);
+    NDList rows = new NDList();
+    int from = 0;
+    for (int length : lengths) {
+      NDArray own = unit.get(new NDIndex("{}:{}", from, from + length));
+      rows.add(length == longest ? own : NDArrays.concat(new NDList(own,
+          into.zeros(new Shape(longest - length, dim), unit.getDataType())), 0));
+      from += length;
+    }
+    return NDArrays.stack(rows, 0);
+  }
+
+  @Override
+  public void close() {
+    backbone.close();
+  }
+}
