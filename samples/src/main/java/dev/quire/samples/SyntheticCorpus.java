@@ -70,6 +70,10 @@ public final class SyntheticCorpus {
           scanned
               ? ((i / SCAN_EVERY) % 2 == 0 ? DocumentType.RECEIPT : DocumentType.INVOICE)
               : plan.get(i);
+      // A draw whose layout overlaps or leaves a page without a question that singles it out is
+      // drawn again from where the random sequence stands (rare: a seed that draws cleanly the
+      // first time gives the same corpus as before this retry existed).
+      for (int attempt = 1; ; attempt++) {
       int year = 2021 + random.nextInt(4);
       // Scans use Helvetica: PDFBox renders it with its bundled Liberation Sans on any machine.
       Style style =
@@ -91,17 +95,30 @@ public final class SyntheticCorpus {
         }
         String file =
             String.format(Locale.ROOT, "%04d-%s.pdf", i + 1, type.label().toLowerCase(Locale.ROOT));
-        List<GroundTruthPage> pages = draft.finish(file, scanned, random);
+        List<GroundTruthPage> pages;
+        try {
+          pages = draft.finish(file, scanned, random);
+        } catch (IllegalStateException e) {
+          if (attempt >= MAX_ATTEMPTS) {
+            throw new IllegalStateException(e.getMessage() + " (after " + attempt + " draws)", e);
+          }
+          continue;
+        }
         save(draft.pdf, dir.resolve(file), scanned, random, seed ^ (0x9E3779B97F4A7C15L * (i + 1)));
         truth.addAll(pages);
         documents.add(new CorpusDocument(file, type.label(), pages.size(), scanned));
+        break;
       } finally {
         draft.pdf.close();
+      }
       }
     }
     GroundTruth.write(dir, truth);
     return new CorpusManifest(dir, dir.resolve(GroundTruth.FILE_NAME), documents, seed);
   }
+
+  /** Draws of one document before generation gives up. */
+  private static final int MAX_ATTEMPTS = 8;
 
   /** The type of each document: shuffled cycles of {@link #CYCLE}, 1099s of all four kinds. */
   private static List<DocumentType> plan(int count, Random random) {
