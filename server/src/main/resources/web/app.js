@@ -119,14 +119,17 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-/** Snippets are HTML: escaped text with matches in <b>. Only text and <b> are kept. */
-function snippetNode(html) {
+/** A snippet is plain text and the [start, end) spans the query matched: those are made bold here. */
+function snippetNode(text, matches) {
   const target = el("span", { class: "snippet" });
-  const parsed = new DOMParser().parseFromString("<body>" + (html || "") + "</body>", "text/html");
-  for (const node of parsed.body.childNodes) {
-    if (node.nodeName === "B") target.append(el("b", { text: node.textContent }));
-    else target.append(document.createTextNode(node.textContent));
+  const source = text || "";
+  let at = 0;
+  for (const m of matches || []) {
+    if (m.start < at || m.end > source.length) continue; // never trust offsets blindly
+    target.append(document.createTextNode(source.slice(at, m.start)), el("b", { text: source.slice(m.start, m.end) }));
+    at = m.end;
   }
+  target.append(document.createTextNode(source.slice(at)));
   return target;
 }
 
@@ -321,7 +324,7 @@ function resultCard(hit) {
       { class: "info" },
       el("div", { class: "name", text: hit.file_name }),
       el("div", { class: "meta" }, el("span", { text: `page ${hit.page}` }), el("span", { class: "score", text: hit.score.toFixed(3) })),
-      snippetNode(hit.snippet)
+      snippetNode(hit.snippet, hit.snippet_matches)
     )
   );
 }
@@ -497,7 +500,7 @@ async function openViewer(hit) {
   if (!state.viewer.pages) $("page-original").hidden = true;
   showPagePosition();
   loadDocumentPages(hit.document_id);
-  $("page-snippet").replaceChildren(snippetNode(hit.snippet));
+  $("page-snippet").replaceChildren(snippetNode(hit.snippet, hit.snippet_matches));
   $("task-status").textContent = "";
   $("task-result").replaceChildren();
   delete $("task-result").dataset.state;

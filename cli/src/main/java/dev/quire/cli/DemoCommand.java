@@ -101,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
             rank > 0 ? "ranked " + rank : "not in the top 10");
         for (SearchHit hit : results.hits()) {
           out.printf(Locale.ROOT, "   %d. %7.3f  %s p.%d  %s%n", hit.rank(), hit.score(),
-              Reports.fileName(hit.sourcePath()), hit.pageNumber(), Reports.snippet(hit.snippet(), 90));
+              Reports.fileName(hit.sourcePath()), hit.pageNumber(), Reports.oneLine(hit.snippet().text(), 90));
         }
         out.printf(Locale.ROOT, "   [%s, %.1f ms]%n%n", results.stats().pipeline(), results.stats().totalMillis());
       }

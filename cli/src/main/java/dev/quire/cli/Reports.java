@@ -9,8 +9,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** How results look on a terminal. */
 final class Reports {
@@ -58,7 +56,7 @@ final class Reports {
           fileName(hit.sourcePath()),
           hit.pageNumber(),
           hit.documentId(),
-          snippet(hit.snippet(), 160));
+          oneLine(hit.snippet().text(), 160));
     }
     printStats(out, results.stats());
   }
@@ -138,33 +136,5 @@ final class Reports {
     }
     String flat = text.strip().replaceAll("\\s+", " ");
     return flat.length() <= max ? flat : flat.substring(0, max - 1) + "…";
-  }
-
-  private static final Pattern ENTITY =
-      Pattern.compile("&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);");
-
-  /** A snippet's HTML (escaped text, matches in {@code <b>}) as plain terminal text. */
-  static String snippet(String html, int max) {
-    String text =
-        ENTITY
-            .matcher(html.replaceAll("</?b>", ""))
-            .replaceAll(
-                m -> Matcher.quoteReplacement(decodeEntity(m.group(1))));
-    return oneLine(text, max);
-  }
-
-  private static String decodeEntity(String entity) {
-    return switch (entity) {
-      case "amp" -> "&";
-      case "lt" -> "<";
-      case "gt" -> ">";
-      case "quot" -> "\"";
-      case "apos" -> "'";
-      default ->
-          Character.toString(
-              entity.startsWith("#x")
-                  ? Integer.parseInt(entity.substring(2), 16)
-                  : Integer.parseInt(entity.substring(1)));
-    };
   }
 }

@@ -258,11 +258,11 @@ public final class PageIndex implements Closeable {
   }
 
   /**
-   * Highlighted passages of {@code query} in the given pages' text (HTML: escaped text, matches
-   * in {@code <b>}); a page where nothing matches gets the start of its text, a query with no
-   * searchable terms an empty string, and a page that no longer exists is left out.
+   * The passages of {@code query} in the given pages' text, with the matches as spans; a page
+   * where nothing matches gets the start of its text, a query with no searchable terms an empty
+   * snippet, and a page that no longer exists is left out.
    */
-  public Map<Long, String> snippets(String query, Collection<Long> pageIds) throws IOException {
+  public Map<Long, Snippet> snippets(String query, Collection<Long> pageIds) throws IOException {
     return reader.snippets(query, pageIds);
   }
 

@@ -141,7 +141,7 @@ final class PageReader {
                   if (row == null) {
                     continue;
                   }
-                  hits.add(new TextHit(match.pageId(), row.documentId(), row.pageNumber(), match.score(), ""));
+                  hits.add(new TextHit(match.pageId(), row.documentId(), row.pageNumber(), match.score(), Snippet.EMPTY));
                   // The text is only read for highlighting: a large store need not page it in.
                   found.add(withSnippets ? tx.text(match.pageId()) : "");
                 }
@@ -181,7 +181,7 @@ final class PageReader {
         for (Match match : matches) {
           PageRow row = tx.liveFlag(match.pageId()) >= 0 ? tx.page(match.pageId()) : null;
           if (row != null) {
-            hits.add(new TextHit(match.pageId(), row.documentId(), row.pageNumber(), match.score(), ""));
+            hits.add(new TextHit(match.pageId(), row.documentId(), row.pageNumber(), match.score(), Snippet.EMPTY));
           }
         }
         return hits;
@@ -222,7 +222,7 @@ final class PageReader {
   }
 
   /** See {@link PageIndex#snippets}. */
-  Map<Long, String> snippets(String query, Collection<Long> pageIds) throws IOException {
+  Map<Long, Snippet> snippets(String query, Collection<Long> pageIds) throws IOException {
     Objects.requireNonNull(query, "query");
     Lock lock = lifecycle.enter();
     try {
@@ -238,9 +238,9 @@ final class PageReader {
                 }
                 return found;
               });
-      Map<Long, String> out = new LinkedHashMap<>();
+      Map<Long, Snippet> out = new LinkedHashMap<>();
       for (Map.Entry<Long, String> e : texts.entrySet()) {
-        out.put(e.getKey(), parsed == null ? "" : text.snippet(parsed, e.getValue()));
+        out.put(e.getKey(), parsed == null ? Snippet.EMPTY : text.snippet(parsed, e.getValue()));
       }
       return out;
     } finally {

@@ -38,7 +38,6 @@ import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopFieldDocs;
-import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
 import org.apache.lucene.search.uhighlight.LengthGoalBreakIterator;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.store.Directory;
@@ -153,7 +152,7 @@ final class TextIndex implements Closeable {
                 () ->
                     LengthGoalBreakIterator.createClosestToLength(
                         BreakIterator.getWordInstance(Locale.ROOT), SNIPPET_CHARS, 0.5f))
-            .withFormatter(new DefaultPassageFormatter("<b>", "</b>", " … ", true))
+            .withFormatter(new SnippetFormatter())
             .withMaxLength(Integer.MAX_VALUE - 1)
             .build();
     this.committedSequence = commitData(writer, SEQUENCE).map(Long::parseLong).orElse(0L);
@@ -543,10 +542,10 @@ final class TextIndex implements Closeable {
     return ids != null && ids.advanceExact(doc - leaf.docBase) ? ids.longValue() : -1;
   }
 
-  /** The passage of {@code text} that best matches, HTML-escaped, or the start of the text. */
-  String snippet(TextQuery query, String text) throws IOException {
+  /** The passage of {@code text} that best matches, with its matches, or the start of the text. */
+  Snippet snippet(TextQuery query, String text) throws IOException {
     Object snippet = highlighter.highlightWithoutSearcher(TEXT, query.terms(), text, 1);
-    return snippet == null ? "" : snippet.toString().strip();
+    return snippet instanceof Snippet s ? s : Snippet.EMPTY;
   }
 
   long sizeBytes() throws IOException {

@@ -53,7 +53,7 @@ class PageFilterTest {
 
       List<TextHit> receipts = index.searchText("river", 10, PageFilter.metadata(Map.of("kind", "receipt")), true);
       assertThat(documents(receipts)).containsExactly("rec-2024");
-      assertThat(receipts.getFirst().snippet()).contains("<b>river</b>");
+      assertThat(receipts.getFirst().snippet().matched()).contains("river");
       assertThat(documents(index.searchText("river", 10, PageFilter.metadata(Map.of("year", "2025")), false)))
           .containsExactly("inv-2025");
     }

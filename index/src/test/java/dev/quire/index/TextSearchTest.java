@@ -46,7 +46,7 @@ class TextSearchTest {
       putText(index, "doc", page, "Nothing related at all: 1234.");
       List<TextHit> hits = index.searchText(query, 10, Set.of());
       assertThat(hits).extracting(TextHit::pageNumber).containsExactly(1);
-      assertThat(hits.getFirst().snippet()).contains("<b>");
+      assertThat(hits.getFirst().snippet().matches()).isNotEmpty();
     }
   }
 
@@ -188,19 +188,24 @@ class TextSearchTest {
   }
 
   @Test
-  void snippetsAreEscapedHtmlAroundTheMatch() throws Exception {
+  void snippetsAreThePlainTextAroundTheMatchWithItsSpan() throws Exception {
     String longPage =
         "Lorem ipsum dolor sit amet. ".repeat(40)
             + "The <script> tag & the river meet here. "
             + "Consectetur adipiscing elit. ".repeat(40);
     try (PageIndex index = open(directory, TextLanguage.ENGLISH)) {
       putText(index, "doc", longPage, "No match on this page but the word banana.");
-      String snippet = index.searchText("river", 1, Set.of()).getFirst().snippet();
-      assertThat(snippet).contains("&lt;script&gt;").contains("&amp;").contains("<b>river</b>");
-      assertThat(snippet.length()).isLessThan(400);
-      // Without a highlightable term the snippet is the start of the page.
+      Snippet snippet = index.searchText("river", 1, Set.of()).getFirst().snippet();
+      // plain text: markup in the page stays as it was, for whoever shows it to escape
+      assertThat(snippet.text()).contains("The <script> tag & the river meet here.");
+      assertThat(snippet.matched()).containsExactly("river");
+      assertThat(snippet.marked("[", "]")).contains("& the [river] meet");
+      assertThat(snippet.text().length()).isLessThan(400);
+      assertThat(snippet.text()).isEqualTo(snippet.text().strip());
+      // A short page is its own passage; the stemmed match is marked in it.
       List<TextHit> banana = index.searchText("bananas", 1, Set.of());
-      assertThat(banana.getFirst().snippet()).startsWith("No match on this page");
+      assertThat(banana.getFirst().snippet().text()).startsWith("No match on this page");
+      assertThat(banana.getFirst().snippet().matched()).containsExactly("banana");
     }
   }
 

@@ -1,11 +1,14 @@
 package dev.quire.retrieval;
 
+import dev.quire.index.Snippet;
+
 /**
  * One ranked page.
  *
  * @param score the last scorer's score (MaxSim), or BM25 when no embedding was used, or the RRF
  *     score under fusion
- * @param snippet HTML: escaped page text with the query's matches in {@code <b>}
+ * @param snippet the best passage of the page text and where the query matched in it (plain
+ *     text: markup is the business of whoever shows it); empty when not asked for
  * @param sourcePath the file the page came from
  */
 public record SearchHit(
@@ -13,6 +16,6 @@ public record SearchHit(
     String documentId,
     int pageNumber,
     float score,
-    String snippet,
+    Snippet snippet,
     String sourcePath,
     long pageId) {}

@@ -5,6 +5,7 @@ import dev.quire.encoder.MultiVectorEncoder;
 import dev.quire.index.DocumentRecord;
 import dev.quire.index.PageCodec;
 import dev.quire.index.PageIndex;
+import dev.quire.index.Snippet;
 import dev.quire.index.PageInfo;
 import dev.quire.index.TextHit;
 import dev.quire.index.VectorReader;
@@ -361,16 +362,16 @@ public final class Searcher {
         pages.add(page.get());
       }
     }
-    Map<Long, String> snippets =
+    Map<Long, Snippet> snippets =
         request.snippets() ? index.snippets(request.query(), seen) : Map.of();
     Map<String, String> sources = new HashMap<>();
     List<SearchHit> hits = new ArrayList<>(top.size());
     for (int i = 0; i < top.size(); i++) {
       Ranked r = top.get(i);
       PageInfo info = pages.get(i);
-      String snippet = "";
+      Snippet snippet = Snippet.EMPTY;
       if (request.snippets()) {
-        snippet = snippets.getOrDefault(r.pageId(), "");
+        snippet = snippets.getOrDefault(r.pageId(), Snippet.EMPTY);
         if (snippet.isEmpty()) {
           snippet = leadingText(info.text());
         }
@@ -386,19 +387,16 @@ public final class Searcher {
     return hits;
   }
 
-  /** The start of the page text, HTML-escaped like the highlighted snippets. */
-  private static String leadingText(String text) {
+  /** The start of the page text, for a page whose text the query did not match. */
+  private static Snippet leadingText(String text) {
     if (text == null) {
-      return "";
+      return Snippet.EMPTY;
     }
     String flat = text.strip().replaceAll("\\s+", " ");
     if (flat.length() > SNIPPET_CHARS) {
       flat = flat.substring(0, SNIPPET_CHARS) + "…";
     }
-    return flat.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
+    return Snippet.plain(flat);
   }
 
   private static long[] toArray(List<Long> ids) {
