@@ -324,6 +324,9 @@ OPTIM_RUNS = [
     ("cosine", "cosine", 1e-3, 0, 3, 0.01, 80.0),
 ]
 
+# schedule, warm-up steps, training steps, cosine cycles (transformers' default 0.5; 1.5 goes up and down again)
+SCHEDULES = [("linear", 3, 10, None), ("linear", 0, 5, None), ("cosine", 3, 10, 0.5), ("cosine", 2, 9, 1.5)]
+
 
 def optimiser_goldens(out: Path) -> None:
     """PEFT on the 128-d fixture with its adapter (eval mode: no dropout), trained for three steps as the HF
@@ -386,6 +389,21 @@ def optimiser_goldens(out: Path) -> None:
         runs.append({"name": name, "schedule": schedule, "lr": peak, "warmup_steps": warmup, "training_steps": total,
                      "weight_decay": weight_decay, "max_grad_norm": max_norm, "accumulation": accumulation,
                      "loss": "ColbertLoss", "lora_modules": len(trainable) // 2, "steps": steps})
+    # the schedules alone over more steps than the runs take: warm-up, decay, the end, past the end
+    schedules = []
+    for schedule, warmup, total, cycles in SCHEDULES:
+        optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-3)
+        if schedule == "linear":
+            scheduler = get_linear_schedule_with_warmup(optimizer, warmup, total)
+        else:
+            scheduler = get_cosine_schedule_with_warmup(optimizer, warmup, total, num_cycles=cycles)
+        rates = []
+        for _ in range(total + 3):
+            rates.append(scheduler.get_last_lr()[0])
+            optimizer.step()
+            scheduler.step()
+        schedules.append({"schedule": schedule, "lr": 1e-3, "warmup_steps": warmup, "training_steps": total,
+                          "cycles": cycles, "rates": rates})
     out.mkdir(parents=True, exist_ok=True)
     save_file(tensors, str(out / "optim-goldens.safetensors"))
     meta = {
@@ -396,6 +414,7 @@ def optimiser_goldens(out: Path) -> None:
         "versions": {"colpali_engine": version("colpali_engine"), "peft": version("peft"), "torch": torch.__version__,
                      "transformers": version("transformers")},
         "runs": runs,
+        "schedules": schedules,
     }
     (out / "optim-goldens.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
 
