@@ -17,7 +17,9 @@ import dev.quire.model.qwen3vl.Qwen3VLConfig;
 import dev.quire.model.qwen3vl.Qwen3VLModel;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.SequencedMap;
 import java.util.Set;
 
 /**
@@ -82,6 +84,19 @@ public final class TrainableColQwen3 implements AutoCloseable {
   /** The trainable modules: each one's A [r, in] and B [out, r] require gradients. */
   public List<Linear.LowRank> adapters() {
     return adapters;
+  }
+
+  /**
+   * The trainable matrices by the key PEFT stores them under ({@code <module>.lora_A.weight},
+   * {@code .lora_B.weight}), in the adapter's module order.
+   */
+  public SequencedMap<String, NDArray> parameters() {
+    SequencedMap<String, NDArray> parameters = new LinkedHashMap<>();
+    for (Linear.LowRank adapter : adapters) {
+      parameters.put(adapter.module().key() + ".lora_A.weight", adapter.a());
+      parameters.put(adapter.module().key() + ".lora_B.weight", adapter.b());
+    }
+    return parameters;
   }
 
   /**

@@ -4,8 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import dev.quire.model.safetensors.SafetensorsFile;
+import dev.quire.model.safetensors.SafetensorsTensor;
+import dev.quire.model.safetensors.SafetensorsWriter;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SequencedMap;
 
 /**
  * AdamW as {@code torch.optim.AdamW} computes it (its single-tensor path, the one torch takes on
@@ -53,33 +59,41 @@ public final class AdamW implements Optimizer {
 
   /** One parameter's state: torch's {@code exp_avg}, {@code exp_avg_sq} and {@code step}. */
   static final class ParameterState {
+    final String name;
     final NDArray parameter;
     NDArray expAvg;
     NDArray expAvgSq;
     long step;
 
-    ParameterState(NDArray parameter) {
+    ParameterState(String name, NDArray parameter) {
+      this.name = name;
       this.parameter = parameter;
     }
   }
+
+  private static final String STEPS = "adamw.steps";
 
   private final Hyperparameters hyper;
   private final NDManager manager;
   private final List<ParameterState> states = new ArrayList<>();
   private long steps;
 
-  /** An optimiser over {@code parameters} (each must require a gradient), state in a sub-manager of {@code parent}. */
-  public AdamW(List<NDArray> parameters, Hyperparameters hyper, NDManager parent) {
+  /**
+   * An optimiser over {@code parameters} by name (each must require a gradient; the names key the
+   * saved state), its state in a sub-manager of {@code parent}.
+   */
+  public AdamW(SequencedMap<String, NDArray> parameters, Hyperparameters hyper, NDManager parent) {
     this.hyper = hyper;
     this.manager = parent.newSubManager();
-    for (NDArray parameter : parameters) {
+    for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
+      NDArray parameter = entry.getValue();
       if (!parameter.hasGradient()) {
         throw new IllegalArgumentException("a parameter without a gradient: " + parameter.getShape());
       }
       if (parameter.getDataType() != DataType.FLOAT32) {
         throw new IllegalArgumentException("float32 parameters only, not " + parameter.getDataType());
       }
-      states.add(new ParameterState(parameter));
+      states.add(new ParameterState(entry.getKey(), parameter));
     }
   }
 
@@ -121,6 +135,74 @@ public final class AdamW implements Optimizer {
     double stepSize = lr / biasCorrection1;
     NDArray denominator = state.expAvgSq.sqrt().divi((float) biasCorrection2Sqrt).addi((float) hyper.epsilon());
     parameter.addi(state.expAvg.div(denominator).muli((float) -stepSize));
+  }
+
+  /**
+   * Adds the moments ({@code <name>.exp_avg}, {@code <name>.exp_avg_sq}, float32) and the step
+   * counts and hyperparameters (metadata) to {@code writer}. Before the first step there are no
+   * moments, as in torch's state_dict.
+   */
+  @Override
+  public void save(SafetensorsWriter writer) {
+    writer.metadata(STEPS, Long.toString(steps))
+        .metadata("adamw.hyperparameters", hyper.toString());
+    for (ParameterState state : states) {
+      writer.metadata(state.name + ".step", Long.toString(state.step));
+      if (state.expAvg != null) {
+        long[] shape = state.parameter.getShape().getShape();
+        writer.putF32(state.name + ".exp_avg", shape, state.expAvg.toFloatArray());
+        writer.putF32(state.name + ".exp_avg_sq", shape, state.expAvgSq.toFloatArray());
+      }
+    }
+  }
+
+  /**
+   * Replaces the state by what {@link #save} wrote: each parameter's moments and step, by name.
+   * The hyperparameters stay this optimiser's. A file without a parameter of this optimiser, or
+   * with moments of another shape, is refused.
+   */
+  @Override
+  public void restore(SafetensorsFile file) throws IOException {
+    Map<String, String> metadata = file.metadata();
+    if (!metadata.containsKey(STEPS)) {
+      throw new IOException(file.path() + " holds no AdamW state");
+    }
+    for (ParameterState state : states) {
+      String step = metadata.get(state.name + ".step");
+      if (step == null) {
+        throw new IOException(file.path() + " has no state for " + state.name);
+      }
+      SafetensorsTensor expAvg = file.tensors().get(state.name + ".exp_avg");
+      SafetensorsTensor expAvgSq = file.tensors().get(state.name + ".exp_avg_sq");
+      if ((expAvg == null) != (Long.parseLong(step) == 0) || (expAvg == null) != (expAvgSq == null)) {
+        throw new IOException(file.path() + ": the moments of " + state.name + " do not fit step " + step);
+      }
+      if (expAvg != null && !java.util.Arrays.equals(expAvg.shape(), state.parameter.getShape().getShape())) {
+        throw new IOException(file.path() + ": " + state.name + " is " + state.parameter.getShape()
+            + ", its moments " + java.util.Arrays.toString(expAvg.shape()));
+      }
+    }
+    for (ParameterState state : states) {
+      if (state.expAvg != null) {
+        state.expAvg.close();
+        state.expAvgSq.close();
+        state.expAvg = null;
+        state.expAvgSq = null;
+      }
+      state.step = Long.parseLong(metadata.get(state.name + ".step"));
+      if (state.step > 0) {
+        state.expAvg = ownCopy(file.tensor(state.name + ".exp_avg"));
+        state.expAvgSq = ownCopy(file.tensor(state.name + ".exp_avg_sq"));
+      }
+    }
+    steps = Long.parseLong(metadata.get(STEPS));
+  }
+
+  /** A libtorch-owned array of the tensor's values: updated in place, it must not alias Java memory. */
+  private NDArray ownCopy(SafetensorsTensor tensor) {
+    try (NDArray java = manager.create(tensor.toFloatArray(), new ai.djl.ndarray.types.Shape(tensor.shape()))) {
+      return java.duplicate();
+    }
   }
 
   @Override

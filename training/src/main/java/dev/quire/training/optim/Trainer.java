@@ -4,7 +4,11 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.quire.model.safetensors.SafetensorsFile;
+import dev.quire.model.safetensors.SafetensorsWriter;
 import dev.quire.training.loss.LibtorchScalar;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,6 +66,38 @@ public final class Trainer {
 
   public long completedSteps() {
     return completedSteps;
+  }
+
+  /** The file, next to an adapter, that {@link #save} writes. */
+  public static final String STATE_FILE = "training_state.safetensors";
+
+  private static final String COMPLETED_STEPS = "trainer.completed_steps";
+
+  /**
+   * Writes what continuing needs besides the adapter's weights (those go with the adapter): the
+   * optimiser's state and the schedule's position, as {@link #STATE_FILE} in {@code folder},
+   * replaced whole.
+   */
+  public void save(Path folder) throws IOException {
+    SafetensorsWriter writer = new SafetensorsWriter().metadata(COMPLETED_STEPS, Long.toString(completedSteps));
+    optimizer.save(writer);
+    java.nio.file.Files.createDirectories(folder);
+    writer.write(folder.resolve(STATE_FILE));
+  }
+
+  /**
+   * Continues from what {@link #save} wrote in {@code folder}: the next step runs with the
+   * moments and at the schedule's rate an uninterrupted run would have, given the same weights.
+   */
+  public void restore(Path folder) throws IOException {
+    try (SafetensorsFile file = SafetensorsFile.open(folder.resolve(STATE_FILE))) {
+      String completed = file.metadata().get(COMPLETED_STEPS);
+      if (completed == null) {
+        throw new IOException(file.path() + " is not a trainer's state");
+      }
+      optimizer.restore(file);
+      completedSteps = Long.parseLong(completed);
+    }
   }
 
   /** One optimiser step over these micro-batches (at least one). */

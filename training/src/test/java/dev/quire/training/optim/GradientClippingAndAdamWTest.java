@@ -66,7 +66,7 @@ class GradientClippingAndAdamWTest {
     double lr = 0.01;
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       List<NDArray> parameters = withGradients(manager, gradient, new float[] {1f});
-      try (AdamW adamW = new AdamW(parameters, hyper, manager)) {
+      try (AdamW adamW = new AdamW(named(parameters), hyper, manager)) {
         adamW.step(lr);
         // torch's formula in double, from p = 1: decay, moments, bias corrections
         double[] m = new double[3];
@@ -84,6 +84,14 @@ class GradientClippingAndAdamWTest {
         assertThat(adamW.steps()).isEqualTo(2);
       }
     }
+  }
+
+  private static java.util.SequencedMap<String, NDArray> named(List<NDArray> parameters) {
+    java.util.SequencedMap<String, NDArray> named = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < parameters.size(); i++) {
+      named.put("p" + i, parameters.get(i));
+    }
+    return named;
   }
 
   private static double[] expectedStep(double[] p, float[] g, double[] m, double[] v, int t, double lr,

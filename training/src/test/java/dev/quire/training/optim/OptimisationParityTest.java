@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quire.model.TorchRuntime;
 import dev.quire.model.qwen3vl.Fixtures;
-import dev.quire.model.qwen3vl.Linear;
 import dev.quire.model.qwen3vl.Qwen3VLModel;
 import dev.quire.model.safetensors.SafetensorsFile;
 import dev.quire.training.EagerAttention;
@@ -78,36 +77,19 @@ class OptimisationParityTest {
         TrainableColQwen3 model = TrainableColQwen3.load(Fixtures.path("colqwen3-tiny-128"),
             Fixtures.path("colqwen3-tiny-128-lora"), Device.cpu(), EagerAttention::causal)) {
       assertThat(model.adapters()).hasSize(run.get("lora_modules").asInt());
-      List<NDArray> parameters = new ArrayList<>();
-      Map<String, NDArray> byKey = new TreeMap<>();
-      for (Linear.LowRank adapter : model.adapters()) {
-        parameters.add(adapter.a());
-        parameters.add(adapter.b());
-        byKey.put(adapter.module().key() + ".lora_A.weight", adapter.a());
-        byKey.put(adapter.module().key() + ".lora_B.weight", adapter.b());
-      }
+      Map<String, NDArray> byKey = model.parameters();
+      List<NDArray> parameters = List.copyOf(byKey.values());
       Map<String, float[]> initial = new HashMap<>();
       byKey.forEach((key, matrix) -> initial.put(key, matrix.toFloatArray()));
       AdamW.Hyperparameters hyper = AdamW.Hyperparameters.torchDefaults()
           .withWeightDecay(run.get("weight_decay").asDouble());
-      try (AdamW optimizer = new AdamW(parameters, hyper, model.backbone().manager())) {
+      try (AdamW optimizer = new AdamW(model.parameters(), hyper, model.backbone().manager())) {
         Trainer trainer = new Trainer(parameters, optimizer, schedule,
             new Trainer.Config(run.get("max_grad_norm").asDouble()), model.backbone().manager());
         double worstWeight = 0;
         double worstUpdate = 0;
         for (int step = 0; step < 3; step++) {
-          List<Trainer.MicroBatch> microBatches = new ArrayList<>();
-          for (int m = 0; m < accumulation; m++) {
-            String stem = "batch" + (step * accumulation + m);
-            List<Qwen3VLModel.Sequence> queries = sequences(file, stem + ".query");
-            List<Qwen3VLModel.Sequence> documents = sequences(file, stem + ".document");
-            microBatches.add(manager -> {
-              NDArray value = loss.loss(ContrastiveBatch.inBatch(model.embed(manager, queries),
-                  model.embed(manager, documents)));
-              System.gc(); // any Java buffer autograd kept would be freed now: caught by the comparison
-              return value;
-            });
-          }
+          List<Trainer.MicroBatch> microBatches = microBatches(file, model, loss, step, accumulation);
           Trainer.StepReport report = trainer.step(microBatches);
           JsonNode expected = run.get("steps").get(step);
           System.out.printf("%s step %d: lr %.8g (torch %.8g), grad norm %.7f (torch %.7f), losses %s (torch %s)%n",
@@ -149,6 +131,24 @@ class OptimisationParityTest {
         assertThat(clipped).as("some step clips").isTrue();
       }
     }
+  }
+
+  /** Step {@code step}'s micro-batches of the goldens (batch{step x accumulation + m}), under ColbertLoss. */
+  static List<Trainer.MicroBatch> microBatches(SafetensorsFile file, TrainableColQwen3 model,
+      LateInteractionLoss loss, int step, int accumulation) throws IOException {
+    List<Trainer.MicroBatch> microBatches = new ArrayList<>();
+    for (int m = 0; m < accumulation; m++) {
+      String stem = "batch" + (step * accumulation + m);
+      List<Qwen3VLModel.Sequence> queries = sequences(file, stem + ".query");
+      List<Qwen3VLModel.Sequence> documents = sequences(file, stem + ".document");
+      microBatches.add(manager -> {
+        NDArray value = loss.loss(ContrastiveBatch.inBatch(model.embed(manager, queries),
+            model.embed(manager, documents)));
+        System.gc(); // any Java buffer autograd kept would be freed now: caught by the comparison
+        return value;
+      });
+    }
+    return microBatches;
   }
 
   private static List<Qwen3VLModel.Sequence> sequences(SafetensorsFile file, String stem) throws IOException {
