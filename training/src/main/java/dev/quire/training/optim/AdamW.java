@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.quire.model.safetensors.SafetensorsFile;
 import dev.quire.model.safetensors.SafetensorsTensor;
 import dev.quire.model.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
@@ -177,9 +179,9 @@ public final class AdamW implements Optimizer {
       if ((expAvg == null) != (Long.parseLong(step) == 0) || (expAvg == null) != (expAvgSq == null)) {
         throw new IOException(file.path() + ": the moments of " + state.name + " do not fit step " + step);
       }
-      if (expAvg != null && !java.util.Arrays.equals(expAvg.shape(), state.parameter.getShape().getShape())) {
+      if (expAvg != null && !Arrays.equals(expAvg.shape(), state.parameter.getShape().getShape())) {
         throw new IOException(file.path() + ": " + state.name + " is " + state.parameter.getShape()
-            + ", its moments " + java.util.Arrays.toString(expAvg.shape()));
+            + ", its moments " + Arrays.toString(expAvg.shape()));
       }
     }
     for (ParameterState state : states) {
@@ -200,7 +202,7 @@ public final class AdamW implements Optimizer {
 
   /** A libtorch-owned array of the tensor's values: updated in place, it must not alias Java memory. */
   private NDArray ownCopy(SafetensorsTensor tensor) {
-    try (NDArray java = manager.create(tensor.toFloatArray(), new ai.djl.ndarray.types.Shape(tensor.shape()))) {
+    try (NDArray java = manager.create(tensor.toFloatArray(), new Shape(tensor.shape()))) {
       return java.duplicate();
     }
   }

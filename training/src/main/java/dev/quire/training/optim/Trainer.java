@@ -8,6 +8,7 @@ import dev.quire.model.safetensors.SafetensorsFile;
 import dev.quire.model.safetensors.SafetensorsWriter;
 import dev.quire.training.loss.LibtorchScalar;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class Trainer {
   public void save(Path folder) throws IOException {
     SafetensorsWriter writer = new SafetensorsWriter().metadata(COMPLETED_STEPS, Long.toString(completedSteps));
     optimizer.save(writer);
-    java.nio.file.Files.createDirectories(folder);
+    Files.createDirectories(folder);
     writer.write(folder.resolve(STATE_FILE));
   }
 

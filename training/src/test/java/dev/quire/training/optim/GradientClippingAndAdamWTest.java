@@ -8,7 +8,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.quire.model.TorchRuntime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.SequencedMap;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,8 +88,8 @@ class GradientClippingAndAdamWTest {
     }
   }
 
-  private static java.util.SequencedMap<String, NDArray> named(List<NDArray> parameters) {
-    java.util.SequencedMap<String, NDArray> named = new java.util.LinkedHashMap<>();
+  private static SequencedMap<String, NDArray> named(List<NDArray> parameters) {
+    SequencedMap<String, NDArray> named = new LinkedHashMap<>();
     for (int i = 0; i < parameters.size(); i++) {
       named.put("p" + i, parameters.get(i));
     }

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -97,7 +98,7 @@ class OptimisationParityTest {
               expected.get("grad_norm").asDouble(), report.losses(), expected.get("losses"));
           assertThat(report.step()).isEqualTo(step + 1);
           assertThat(report.learningRate()).isCloseTo(expected.get("lr").asDouble(),
-              org.assertj.core.data.Offset.offset(1e-12));
+              Offset.offset(1e-12));
           assertThat(relative(report.gradNorm(), expected.get("grad_norm").asDouble())).as("grad norm")
               .isLessThan(1e-5);
           for (int m = 0; m < accumulation; m++) {
