@@ -107,7 +107,7 @@ public final class TrainableColQwen3 implements AutoCloseable {
     for (Linear.LowRank adapter : adapters) {
       for (NDArray matrix : new NDArray[] {adapter.a(), adapter.b()}) {
         try (NDArray gradient = matrix.getGradient()) {
-          gradient.subi(gradient);
+          gradient.set(new NDIndex("..."), 0f); // zeros, not g - g: that keeps a NaN
         }
       }
     }

@@ -3,6 +3,7 @@ package dev.quire.training.optim;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.quire.model.safetensors.SafetensorsFile;
 import dev.quire.model.safetensors.SafetensorsWriter;
@@ -128,12 +129,19 @@ public final class Trainer {
     return new StepReport(completedSteps, rate, norm, List.copyOf(losses));
   }
 
-  /** libtorch adds every backward pass to the gradients; nothing resets them but this. */
-  private void zeroGradients() {
+  /**
+   * libtorch adds every backward pass to the gradients; nothing resets them but this. Written as
+   * zeros (not g - g, which keeps a NaN or an infinity of an overflowed step forever).
+   */
+  static void zeroGradients(List<NDArray> parameters) {
     for (NDArray parameter : parameters) {
       try (NDArray gradient = parameter.getGradient()) {
-        gradient.subi(gradient);
+        gradient.set(new NDIndex("..."), 0f);
       }
     }
+  }
+
+  private void zeroGradients() {
+    zeroGradients(parameters);
   }
 }

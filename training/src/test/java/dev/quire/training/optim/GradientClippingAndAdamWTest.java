@@ -61,6 +61,22 @@ class GradientClippingAndAdamWTest {
   }
 
   @Test
+  void zeroedGradientsAreZeroEvenAfterAnOverflow() {
+    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      List<NDArray> parameters = withGradients(manager, new float[] {Float.NaN, 2f}, new float[] {Float.POSITIVE_INFINITY});
+      Trainer.zeroGradients(parameters);
+      assertThat(parameters.get(0).getGradient().toFloatArray()).containsExactly(0f, 0f);
+      assertThat(parameters.get(1).getGradient().toFloatArray()).containsExactly(0f);
+      // and a later backward pass accumulates from zero
+      NDArray c = manager.create(new float[] {1.5f, -1f}).duplicate();
+      try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+        collector.backward(parameters.get(0).mul(c).sum());
+      }
+      assertThat(parameters.get(0).getGradient().toFloatArray()).containsExactly(1.5f, -1f);
+    }
+  }
+
+  @Test
   void adamWFollowsTorchsUpdateOverSteps() {
     float[] gradient = {0.5f, -2f, 1e-9f};
     float[] secondGradient = {-0.25f, 1f, 3f};
