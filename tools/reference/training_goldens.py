@@ -4,7 +4,10 @@ gradients with respect to the embeddings, on fixed random multi-vector batches.
 Writes training/src/test/resources/dev/quire/training/losses/{loss-goldens.json,loss-goldens.safetensors}.
 Deterministic: fixed seeds, float32, one thread, the pure-torch MaxSim (COLPALI_SCORES_BACKEND=torch).
 
-    /work/venvs/reference/bin/python tools/reference/training_goldens.py
+    /work/venvs/reference/bin/python tools/reference/training_goldens.py [--only losses|lora|optimiser]
+
+Also the LoRA-gradient goldens (lora/) and the optimisation goldens (optim/): AdamW, schedules,
+accumulation and clipping over three steps.
 """
 
 from __future__ import annotations
@@ -298,7 +301,136 @@ def lora_goldens(out: Path) -> None:
     (out / "lora-goldens.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
 
 
+# ------------------------------------------------------------------------------------ optimisation
+
+OPTIM_OUT = Path(__file__).resolve().parents[2] / "training/src/test/resources/dev/quire/training/optim"
+
+# Six fixed micro-batches of two (query, text document) pairs: three optimiser steps of two micro-batches.
+OPTIM_QUERIES = ["What is the total revenue?", "Which region had the highest expenses in Q3?", "latency",
+                 "年度报告的收入是多少？", "quarterly growth", "Who signed the contract?",
+                 "How many pages?", "revenue by region", "the invoice total", "expenses", "When was it filed?",
+                 "delivery address"]
+OPTIM_DOCUMENTS = ["Total revenue for the year was 4.2 million.", "Q3 expenses were highest in the north region.",
+                   "Median latency fell to 12 ms.", "年度报告：收入为四百二十万。", "Growth this quarter was 8%.",
+                   "Signed by the chief executive on 3 May.", "The report has 12 pages.",
+                   "Revenue: north 1.2m, south 3.0m.", "Invoice total: 1,250 EUR.", "Expenses rose by 3%.",
+                   "Filed on 14 February 2024.", "Deliver to 12 Harbour Street."]
+
+# name, schedule, peak lr, warm-up steps, training steps, weight decay, max grad norm; every run: ColbertLoss,
+# three optimiser steps of two micro-batches each (loss / 2 before backward, as the HF Trainer does).
+# The max grad norms sit between the runs' pre-clip norms so that some steps clip and others do not.
+OPTIM_RUNS = [
+    ("linear-warmup", "linear", 2e-3, 1, 4, 0.1, 80.0),
+    ("cosine", "cosine", 1e-3, 0, 3, 0.01, 80.0),
+]
+
+# schedule, warm-up steps, training steps, cosine cycles (transformers' default 0.5; 1.5 goes up and down again)
+SCHEDULES = [("linear", 3, 10, None), ("linear", 0, 5, None), ("cosine", 3, 10, 0.5), ("cosine", 2, 9, 1.5)]
+
+
+def optimiser_goldens(out: Path) -> None:
+    """PEFT on the 128-d fixture with its adapter (eval mode: no dropout), trained for three steps as the HF
+    Trainer trains colpali-engine: torch.optim.AdamW over the LoRA matrices (all of them decayed: the Trainer
+    exempts biases and norms only), transformers' linear or cosine schedule with warm-up, two micro-batches
+    a step with the loss divided by two, clip_grad_norm_. Records every LoRA matrix after steps 1 and 3, the
+    lr and pre-clip grad norm of each step."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from colpali_engine.models import ColQwen3Processor
+    from peft import PeftModel
+    from transformers import get_cosine_schedule_with_warmup, get_linear_schedule_with_warmup
+
+    import tiny_model
+
+    base_dir = MODEL_FIXTURES / "colqwen3-tiny-128"
+    processor = ColQwen3Processor.from_pretrained(str(base_dir))
+    tensors: dict[str, torch.Tensor] = {}
+    micro_batches = []
+    for i in range(0, len(OPTIM_QUERIES), 2):
+        q_batch = processor.process_queries(OPTIM_QUERIES[i:i + 2])
+        d_batch = processor.process_texts(OPTIM_DOCUMENTS[i:i + 2])
+        micro_batches.append((q_batch, d_batch))
+        for kind, batch in (("query", q_batch), ("document", d_batch)):
+            for j in range(2):
+                keep = batch["attention_mask"][j].bool()
+                tensors[f"batch{i // 2}.{kind}{j}.input_ids"] = batch["input_ids"][j][keep].to(torch.int64).contiguous()
+    runs = []
+    accumulation = 2
+    for name, schedule, peak, warmup, total, weight_decay, max_norm in OPTIM_RUNS:
+        base = tiny_model.ColQwen3Dim128.from_pretrained(str(base_dir), dtype=torch.float32, attn_implementation="eager")
+        model = PeftModel.from_pretrained(base, str(MODEL_FIXTURES / "colqwen3-tiny-128-lora"), is_trainable=True).eval()
+        trainable = {n: p for n, p in model.named_parameters() if p.requires_grad}
+        if not trainable or any(".lora_" not in n for n in trainable):
+            raise RuntimeError(f"trainable parameters other than LoRA: {sorted(trainable)}")
+        optimizer = torch.optim.AdamW(trainable.values(), lr=peak, weight_decay=weight_decay)  # betas, eps: defaults
+        make = get_linear_schedule_with_warmup if schedule == "linear" else get_cosine_schedule_with_warmup
+        scheduler = make(optimizer, num_warmup_steps=warmup, num_training_steps=total)
+        loss_fn = ColbertLoss()
+        steps = []
+        for step in range(3):
+            losses = []
+            for q_batch, d_batch in micro_batches[step * accumulation:(step + 1) * accumulation]:
+                loss = loss_fn(model(**q_batch), model(**d_batch))
+                losses.append(loss.item())
+                (loss / accumulation).backward()
+            lr = scheduler.get_last_lr()[0]
+            norm = torch.nn.utils.clip_grad_norm_(list(trainable.values()), max_norm)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            steps.append({"lr": lr, "grad_norm": norm.item(), "clipped": norm.item() > max_norm, "losses": losses})
+            if step in (0, 2):
+                for n_, p in trainable.items():
+                    tensors[f"{name}.step{step + 1}.{n_.replace('.default.', '.')}"] = p.detach().clone().contiguous()
+            print(f"{name:14s} step {step + 1} lr {lr:.6g} grad norm {norm.item():.6f} losses {losses}")
+        if not any(s["clipped"] for s in steps) or all(s["clipped"] for s in steps):
+            raise RuntimeError(f"{name}: max grad norm {max_norm} should clip some steps and not others")
+        runs.append({"name": name, "schedule": schedule, "lr": peak, "warmup_steps": warmup, "training_steps": total,
+                     "weight_decay": weight_decay, "max_grad_norm": max_norm, "accumulation": accumulation,
+                     "loss": "ColbertLoss", "lora_modules": len(trainable) // 2, "steps": steps})
+    # the schedules alone over more steps than the runs take: warm-up, decay, the end, past the end
+    schedules = []
+    for schedule, warmup, total, cycles in SCHEDULES:
+        optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-3)
+        if schedule == "linear":
+            scheduler = get_linear_schedule_with_warmup(optimizer, warmup, total)
+        else:
+            scheduler = get_cosine_schedule_with_warmup(optimizer, warmup, total, num_cycles=cycles)
+        rates = []
+        for _ in range(total + 3):
+            rates.append(scheduler.get_last_lr()[0])
+            optimizer.step()
+            scheduler.step()
+        schedules.append({"schedule": schedule, "lr": 1e-3, "warmup_steps": warmup, "training_steps": total,
+                          "cycles": cycles, "rates": rates})
+    out.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(out / "optim-goldens.safetensors"))
+    meta = {
+        "about": "three AdamW steps on the tiny 128-d ColQwen3 with the model fixtures' adapter (PEFT, eval mode), "
+                 "micro-batch i = batch<i>: two queries and their two text documents (ids in the safetensors); every "
+                 "LoRA matrix after steps 1 and 3 (<run>.step<n>.<adapter key>); written by "
+                 "tools/reference/training_goldens.py --only optimiser",
+        "versions": {"colpali_engine": version("colpali_engine"), "peft": version("peft"), "torch": torch.__version__,
+                     "transformers": version("transformers")},
+        "runs": runs,
+        "schedules": schedules,
+    }
+    (out / "optim-goldens.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
+
+
 if __name__ == "__main__":
-    main()
-    torch.manual_seed(0)
-    lora_goldens(LORA_OUT)
+    import sys as _sys
+
+    only = _sys.argv[_sys.argv.index("--only") + 1] if "--only" in _sys.argv else None
+    if only is not None:
+        _sys.argv = _sys.argv[:1]
+    if only in (None, "losses"):
+        main()
+    if only in (None, "lora"):
+        torch.manual_seed(0)
+        lora_goldens(LORA_OUT)
+    if only in (None, "optimiser"):
+        torch.set_num_threads(1)
+        torch.manual_seed(0)
+        optimiser_goldens(OPTIM_OUT)

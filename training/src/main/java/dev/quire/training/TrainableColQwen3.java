@@ -17,7 +17,9 @@ import dev.quire.model.qwen3vl.Qwen3VLConfig;
 import dev.quire.model.qwen3vl.Qwen3VLModel;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.SequencedMap;
 import java.util.Set;
 
 /**
@@ -85,6 +87,19 @@ public final class TrainableColQwen3 implements AutoCloseable {
   }
 
   /**
+   * The trainable matrices by the key PEFT stores them under ({@code <module>.lora_A.weight},
+   * {@code .lora_B.weight}), in the adapter's module order.
+   */
+  public SequencedMap<String, NDArray> parameters() {
+    SequencedMap<String, NDArray> parameters = new LinkedHashMap<>();
+    for (Linear.LowRank adapter : adapters) {
+      parameters.put(adapter.module().key() + ".lora_A.weight", adapter.a());
+      parameters.put(adapter.module().key() + ".lora_B.weight", adapter.b());
+    }
+    return parameters;
+  }
+
+  /**
    * Sets the adapter's gradients to zero: libtorch adds every backward pass to them (DJL's
    * {@code GradientCollector} does not reset them), so a step starts here.
    */
@@ -92,7 +107,7 @@ public final class TrainableColQwen3 implements AutoCloseable {
     for (Linear.LowRank adapter : adapters) {
       for (NDArray matrix : new NDArray[] {adapter.a(), adapter.b()}) {
         try (NDArray gradient = matrix.getGradient()) {
-          gradient.subi(gradient);
+          gradient.set(new NDIndex("..."), 0f); // zeros, not g - g: that keeps a NaN
         }
       }
     }
