@@ -121,6 +121,14 @@ class SecurityTest {
     Http.Response tooBig = acme.upload("/v1/index?collection=acme&create=true", Http.files("big.png", big), Map.of());
     assertThat(tooBig.status()).as(tooBig.body()).isEqualTo(413);
     assertThat(tooBig.errorCode()).isEqualTo("PAYLOAD_TOO_LARGE");
+    assertThat(tooBig.json().path("error").path("message").asText()).contains("65536 bytes per file");
+    // in a batch, the file over the limit is rejected alone and the others indexed
+    Http.Response batch = acme.upload("/v1/index?collection=acme&create=true",
+        Http.files("big.png", big, "fits.png", TestServers.png("green")), Map.of());
+    assertThat(batch.status()).as(batch.body()).isEqualTo(202);
+    assertThat(batch.json().path("rejected").get(0).path("file").asText()).isEqualTo("big.png");
+    assertThat(batch.json().path("rejected").get(0).path("reason").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+    assertThat(batch.json().path("documents").toString()).isEqualTo("[\"fits.png\"]");
 
     byte[] png = TestServers.png("red");
     Http.Response many = acme.upload("/v1/index?collection=acme&create=true",
