@@ -24,6 +24,9 @@ class ModelCliTest {
   private static final Path REFERENCE = Path.of("../model/src/test/resources/reference").toAbsolutePath().normalize();
   private static final String MODEL = REFERENCE.resolve("colqwen3-tiny-128").toString();
   private static final String LORA = REFERENCE.resolve("colqwen3-tiny-128-lora").toString();
+  /** The adapter the training module trained and saved in PEFT's layout (issue 29, milestone 3). */
+  private static final String TRAINED = Path.of("../training/src/test/resources/dev/quire/training/trained/colqwen3-tiny-128-trained")
+      .toAbsolutePath().normalize().toString();
 
   @TempDir static Path dir;
   static Path corpus;
@@ -63,6 +66,27 @@ class ModelCliTest {
     Result adapted = quire("search", "--index", index, "--model", MODEL, "--lora", LORA, "total");
     assertThat(adapted.exitCode()).isEqualTo(1);
     assertThat(adapted.err()).contains("colqwen3-tiny-128");
+  }
+
+  @Test
+  void indexesAndSearchesWithATrainedAdapterAndRefusesOtherAdapters() {
+    String index = dir.resolve("index-trained").toString();
+    Result indexed = quire("index", "--quiet", "--index", index, "--model", MODEL, "--lora", TRAINED, corpus.toString());
+    assertThat(indexed.exitCode()).as(indexed.err()).isZero();
+    Result info = quire("info", "--index", index);
+    assertThat(info.out()).contains("colqwen3-tiny-128+colqwen3-tiny-128-trained (dimension 128");
+
+    Result search = quire("search", "--index", index, "--model", MODEL, "--lora", TRAINED, "-k", "3", "invoice total due");
+    assertThat(search.exitCode()).as(search.err()).isZero();
+    assertThat(search.out()).contains("  1.");
+
+    // the index's stamp holds the adapter: the bare model and another adapter are other models
+    Result bare = quire("search", "--index", index, "--model", MODEL, "total");
+    assertThat(bare.exitCode()).isEqualTo(1);
+    assertThat(bare.err()).contains("colqwen3-tiny-128-trained");
+    Result other = quire("search", "--index", index, "--model", MODEL, "--lora", LORA, "total");
+    assertThat(other.exitCode()).isEqualTo(1);
+    assertThat(other.err()).contains("colqwen3-tiny-128-trained");
   }
 
   @Test

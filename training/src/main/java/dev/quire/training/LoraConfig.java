@@ -20,6 +20,9 @@ public record LoraConfig(int rank, double alpha, double dropout, boolean rsLora,
       "(.*(model)(?!.*visual).*(down_proj|gate_proj|up_proj|k_proj|q_proj|v_proj|o_proj).*$"
           + "|.*(custom_text_proj).*$)";
 
+  /** The PEFT release whose saved layout {@link #adapterConfig} follows. */
+  public static final String PEFT_VERSION = "0.20.0";
+
   public LoraConfig {
     Objects.requireNonNull(targets, "targets");
     Objects.requireNonNull(init, "init");
@@ -44,31 +47,64 @@ public record LoraConfig(int rank, double alpha, double dropout, boolean rsLora,
     return rsLora ? alpha / Math.sqrt(rank) : alpha / rank;
   }
 
-  /** PEFT's {@code adapter_config.json} for this adapter (what PEFT and {@code LoraAdapter} read). */
+  /**
+   * PEFT's {@code adapter_config.json} for this adapter, with every field PEFT 0.20's
+   * {@code save_pretrained} writes for a LoRA (its defaults where this config has no say), in its
+   * order (sorted keys) and marked {@code inference_mode: true} as PEFT marks a saved adapter.
+   * PEFT, Quire's encoder and {@code LoraAdapter} read it.
+   */
   public ObjectNode adapterConfig(String baseModel) {
     ObjectNode json = JsonNodeFactory.instance.objectNode();
-    json.put("peft_type", "LORA");
-    json.put("task_type", "FEATURE_EXTRACTION");
+    json.putNull("alora_invocation_tokens");
+    json.putObject("alpha_pattern");
+    json.putNull("arrow_config");
+    json.putNull("auto_mapping");
     json.put("base_model_name_or_path", baseModel);
-    json.put("r", rank);
-    json.put("lora_alpha", alpha);
-    json.put("lora_dropout", dropout);
-    json.put("use_rslora", rsLora);
-    switch (targets) {
-      case Targets.Regex regex -> json.put("target_modules", regex.pattern());
-      case Targets.Names names -> names.names().forEach(json.putArray("target_modules")::add);
-    }
+    json.put("bias", "none");
+    json.putNull("corda_config");
+    json.put("ensure_weight_tying", false);
+    json.putNull("eva_config");
+    json.putNull("exclude_modules");
+    json.put("fan_in_fan_out", false);
+    json.put("inference_mode", true);
     switch (init) {
       case KAIMING_UNIFORM -> json.put("init_lora_weights", true);
       case GAUSSIAN -> json.put("init_lora_weights", "gaussian");
     }
-    json.put("bias", "none");
-    json.put("fan_in_fan_out", false);
-    json.put("use_dora", false);
-    json.put("inference_mode", false);
+    json.putNull("layer_replication");
+    json.putNull("layers_pattern");
+    json.putNull("layers_to_transform");
+    json.putObject("loftq_config");
+    if (alpha == Math.rint(alpha)) {
+      json.put("lora_alpha", (long) alpha); // an int, as PEFT writes the usual integral alpha
+    } else {
+      json.put("lora_alpha", alpha);
+    }
+    json.put("lora_bias", false);
+    json.put("lora_dropout", dropout);
+    json.putNull("lora_ga_config");
+    json.putNull("megatron_config");
+    json.put("megatron_core", "megatron.core");
     json.putNull("modules_to_save");
-    json.putObject("alpha_pattern");
+    json.putNull("monteclora_config");
+    json.put("peft_type", "LORA");
+    json.put("peft_version", PEFT_VERSION);
+    json.put("qalora_group_size", 16);
+    json.put("r", rank);
     json.putObject("rank_pattern");
+    json.putNull("revision");
+    switch (targets) {
+      case Targets.Regex regex -> json.put("target_modules", regex.pattern());
+      case Targets.Names names -> names.names().forEach(json.putArray("target_modules")::add);
+    }
+    json.putNull("target_parameters");
+    json.put("task_type", "FEATURE_EXTRACTION");
+    json.putNull("trainable_token_indices");
+    json.putNull("use_bdlora");
+    json.put("use_dora", false);
+    json.put("use_qalora", false);
+    json.put("use_rslora", rsLora);
+    json.putNull("velora_config");
     return json;
   }
 

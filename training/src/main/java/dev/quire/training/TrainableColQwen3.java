@@ -8,11 +8,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.model.qwen3vl.Attention;
 import dev.quire.model.qwen3vl.CheckpointWeights;
 import dev.quire.model.qwen3vl.ForwardTrace;
 import dev.quire.model.qwen3vl.Linear;
+import dev.quire.model.qwen3vl.LoraAdapter;
 import dev.quire.model.qwen3vl.Qwen3VLConfig;
 import dev.quire.model.qwen3vl.Qwen3VLModel;
 import java.io.IOException;
@@ -37,6 +40,7 @@ public final class TrainableColQwen3 implements AutoCloseable {
   private final List<Linear.LowRank> adapters;
   private final AttentionFactory attention;
   private final float dropout;
+  private final JsonNode adapterConfig;
 
   /** A training pass drops LoRA inputs at the adapter's {@code lora_dropout}; an evaluation pass does not. */
   public enum Pass { TRAINING, EVALUATION }
@@ -48,9 +52,11 @@ public final class TrainableColQwen3 implements AutoCloseable {
         DataType dtype);
   }
 
-  private TrainableColQwen3(Qwen3VLModel backbone, AttentionFactory attention, float dropout) {
+  private TrainableColQwen3(Qwen3VLModel backbone, AttentionFactory attention,
+      JsonNode adapterConfig) {
     this.backbone = backbone;
-    this.dropout = dropout;
+    this.adapterConfig = adapterConfig.deepCopy();
+    this.dropout = (float) adapterConfig.path("lora_dropout").asDouble(0);
     this.projection = backbone.head(PROJECTION);
     this.adapters = backbone.adapters();
     this.attention = attention;
@@ -70,11 +76,24 @@ public final class TrainableColQwen3 implements AutoCloseable {
   public static TrainableColQwen3 load(Path model, Path adapter, Device device,
       AttentionFactory attention) throws IOException {
     Qwen3VLConfig config = Qwen3VLConfig.read(model);
-    double dropout = new ObjectMapper().readTree(adapter.resolve("adapter_config.json").toFile())
-        .path("lora_dropout").asDouble(0);
+    JsonNode adapterConfig = new ObjectMapper().readTree(adapter.resolve("adapter_config.json").toFile());
     return new TrainableColQwen3(Qwen3VLModel.load(config, CheckpointWeights.weightFiles(model),
         new Qwen3VLModel.Options(adapter, false, device, DataType.FLOAT32, List.of(PROJECTION))),
-        attention, (float) dropout);
+        attention, adapterConfig);
+  }
+
+  /**
+   * Writes the adapter as it stands now (after however many optimiser steps) in PEFT's layout:
+   * {@code adapter_model.safetensors} with every A and B in float32 under PEFT's keys (what PEFT
+   * saves for a float32 model, and for a half-precision one too, since PEFT keeps adapter weights in
+   * float32 by default), and the {@code adapter_config.json} it was loaded with, marked
+   * {@code inference_mode: true} as PEFT's {@code save_pretrained} marks it. PEFT, Quire's
+   * encoder ({@code --lora}) and {@link #load} read the folder back.
+   */
+  public void saveAdapter(Path folder) throws IOException {
+    ObjectNode config = adapterConfig.deepCopy();
+    config.put("inference_mode", true);
+    LoraAdapter.write(folder, config, adapters);
   }
 
   public Qwen3VLModel backbone() {
