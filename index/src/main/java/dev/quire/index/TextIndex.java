@@ -560,16 +560,21 @@ final class TextIndex implements Closeable {
     return total;
   }
 
+  /** The page documents (text chunks have a vector, pages none) that {@code pageFilter} lets through. */
+  private Query pagesPassing(PageFilter pageFilter) {
+    Query filter = filter(pageFilter);
+    return new BooleanQuery.Builder()
+        .add(filter == null ? new org.apache.lucene.search.MatchAllDocsQuery() : filter, BooleanClause.Occur.FILTER)
+        .add(new org.apache.lucene.search.FieldExistsQuery(TEXT_VECTOR), BooleanClause.Occur.MUST_NOT)
+        .build();
+  }
+
   /**
    * The pages (not text chunks) the filter lets through, in page id order: the candidates of a
    * filtered exhaustive search.
    */
   long[] pageIds(PageFilter pageFilter) throws IOException {
-    Query filter = filter(pageFilter);
-    Query pages = new BooleanQuery.Builder()
-        .add(filter == null ? new org.apache.lucene.search.MatchAllDocsQuery() : filter, BooleanClause.Occur.FILTER)
-        .add(new org.apache.lucene.search.FieldExistsQuery(TEXT_VECTOR), BooleanClause.Occur.MUST_NOT)
-        .build();
+    Query pages = pagesPassing(pageFilter);
     IndexSearcher searcher = searchers.acquire();
     try {
       return searcher.search(pages, new org.apache.lucene.search.CollectorManager<PageIdCollector, long[]>() {
@@ -590,11 +595,7 @@ final class TextIndex implements Closeable {
 
   /** Whether any page (not text chunk) passes the filter: a count, no page is collected. */
   boolean anyPage(PageFilter pageFilter) throws IOException {
-    Query filter = filter(pageFilter);
-    Query pages = new BooleanQuery.Builder()
-        .add(filter == null ? new org.apache.lucene.search.MatchAllDocsQuery() : filter, BooleanClause.Occur.FILTER)
-        .add(new org.apache.lucene.search.FieldExistsQuery(TEXT_VECTOR), BooleanClause.Occur.MUST_NOT)
-        .build();
+    Query pages = pagesPassing(pageFilter);
     IndexSearcher searcher = searchers.acquire();
     try {
       return searcher.count(pages) > 0;
