@@ -86,6 +86,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Stop after this step with a checkpoint, to continue later with --resume (default: --steps).")
   Integer stopAt;
 
+  @Option(names = "--eval-every", defaultValue = "50",
+      description = "Steps between evaluations on the held-out split, 0 for none (default ${DEFAULT-VALUE}).")
+  int evalEvery;
+
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
@@ -101,7 +105,7 @@ final class TrainCommand implements Callable<Integer> {
         new LoraConfig.Targets.Regex(LoraConfig.COLPALI_TARGETS), LoraConfig.Init.GAUSSIAN);
     TrainingRun.Config config = new TrainingRun.Config(model, lora, fresh, out, steps, batchSize, learningRate, warmup,
         enumOf(TrainingRun.Schedule.class, schedule, "--schedule"), enumOf(TrainingRun.Loss.class, loss, "--loss"),
-        weightDecay, maxGradNorm, seed, checkpointEvery);
+        weightDecay, maxGradNorm, seed, checkpointEvery, evalEvery);
     long already = resume == null ? 0 : TrainingRun.newestCheckpoint(resume).map(this::stepOf).orElse(0L);
     ProgressBar bar = quiet ? null : ProgressBars.builder("Training", steps, " steps").setInitialMax(steps).build();
     try {
@@ -112,7 +116,8 @@ final class TrainCommand implements Callable<Integer> {
         if (bar != null) {
           bar.stepTo(record.step());
           bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.2e %.1f ex/s",
-              record.loss(), record.learningRate(), record.examplesPerSecond()));
+              record.loss(), record.learningRate(), record.examplesPerSecond())
+              + (record.heldOut() == null ? "" : String.format(Locale.ROOT, " nDCG@5 %.3f", record.heldOut().ndcgAt5())));
         }
       }).run(resume, stopAt == null ? steps : stopAt);
       if (bar != null) {
@@ -122,6 +127,10 @@ final class TrainCommand implements Callable<Integer> {
         var last = records.getLast();
         stdout.printf(Locale.ROOT, "trained to step %d: loss %.4f; adapter in %s%n", last.step(), last.loss(),
             out.resolve("checkpoint-" + last.step()));
+        records.stream().filter(r -> r.heldOut() != null)
+            .max(java.util.Comparator.comparingDouble(r -> r.heldOut().ndcgAt5()))
+            .ifPresent(r -> stdout.printf(Locale.ROOT, "held out: nDCG@5 %.4f, Recall@1 %.4f at step %d (best of this sitting); best adapter in %s%n",
+                r.heldOut().ndcgAt5(), r.heldOut().recallAt1(), r.step(), out.resolve(TrainingRun.BEST)));
       }
       return 0;
     } finally {

@@ -44,7 +44,8 @@ import java.util.stream.Stream;
 public final class TrainingRun {
 
   /** The log's columns, in order. */
-  public static final String LOG_HEADER = "step,loss,lr,grad_norm,examples_per_s";
+  public static final String LOG_HEADER = "step,loss,lr,grad_norm,examples_per_s,ndcg@5,recall@1";
+  public static final String BEST = "best";
   public static final String LOG_FILE = "log.csv";
   public static final String STATE_FILE = "run_state.json";
   private static final String CHECKPOINT = "checkpoint-";
@@ -68,13 +69,13 @@ public final class TrainingRun {
    */
   public record Config(Path model, Path lora, LoraConfig freshAdapter, Path out, int steps, int batchSize,
       double learningRate, int warmup, Schedule schedule, Loss loss, double weightDecay, double maxGradNorm,
-      long seed, int checkpointEvery) {
+      long seed, int checkpointEvery, int evalEvery) {
     public Config {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(out, "out");
       Objects.requireNonNull(schedule, "schedule");
       Objects.requireNonNull(loss, "loss");
-      if (steps < 1 || batchSize < 1 || checkpointEvery < 0 || warmup < 0) {
+      if (steps < 1 || batchSize < 1 || checkpointEvery < 0 || evalEvery < 0 || warmup < 0) {
         throw new IllegalArgumentException("steps and batch size must be positive, checkpoint interval and warm-up not negative");
       }
     }
@@ -87,10 +88,15 @@ public final class TrainingRun {
     }
   }
 
-  /** One optimiser step's figures, what the log and the progress bar show. */
-  public record StepRecord(long step, double loss, double learningRate, double gradNorm, double examplesPerSecond) {
+  /** Retrieval on the held-out split after a step. */
+  public record HeldOut(double ndcgAt5, double recallAt1) {}
+
+  /** One optimiser step's figures, what the log and the progress bar show; {@code heldOut} null when not evaluated. */
+  public record StepRecord(long step, double loss, double learningRate, double gradNorm, double examplesPerSecond,
+      HeldOut heldOut) {
     String csv() {
-      return String.format(Locale.ROOT, "%d,%.8g,%.8g,%.8g,%.4g", step, loss, learningRate, gradNorm, examplesPerSecond);
+      return String.format(Locale.ROOT, "%d,%.8g,%.8g,%.8g,%.4g,", step, loss, learningRate, gradNorm, examplesPerSecond)
+          + (heldOut == null ? "," : String.format(Locale.ROOT, "%.6f,%.6f", heldOut.ndcgAt5(), heldOut.recallAt1()));
     }
   }
 
@@ -101,7 +107,7 @@ public final class TrainingRun {
   }
 
   /** The figures a checkpoint folder carries next to the adapter and the trainer's state. */
-  public record CheckpointState(long step, long position, long seed, int batchSize, int steps) {}
+  public record CheckpointState(long step, long position, long seed, int batchSize, int steps, double bestNdcgAt5) {}
 
   private final Config config;
   private final TrainingData data;
@@ -156,6 +162,7 @@ public final class TrainingRun {
       throw new IOException("no complete checkpoint in " + resumeFrom);
     }
     long startStep = 0;
+    double best = -1;
     Path adapter;
     if (checkpoint.isPresent()) {
       CheckpointState state = readState(checkpoint.get());
@@ -164,6 +171,7 @@ public final class TrainingRun {
             + state.seed() + " and batch size " + state.batchSize() + "; resume with the same --steps, --seed and --batch-size");
       }
       startStep = state.step();
+      best = state.bestNdcgAt5();
       adapter = checkpoint.get();
     } else if (config.lora() != null) {
       adapter = config.lora();
@@ -181,6 +189,7 @@ public final class TrainingRun {
 
     LateInteractionLoss loss = new LateInteractionLoss(MaxSim.colpaliDefault(), config.loss().config);
     ExampleOrder order = new ExampleOrder(data.train().size(), config.seed());
+    HeldOutEvaluation evaluation = new HeldOutEvaluation(data.heldOut(), config.batchSize());
     List<StepRecord> records = new ArrayList<>();
     try (ModelInputs inputs = ModelInputs.open(config.model());
         TrainableColQwen3 model = TrainableColQwen3.load(config.model(), adapter, Device.cpu(), EagerAttention::causal);
@@ -218,8 +227,19 @@ public final class TrainingRun {
           return loss.loss(ContrastiveBatch.inBatch(q, d));
         }));
         double seconds = (System.nanoTime() - started) / 1e9;
+        long done = step + 1;
+        HeldOut heldOut = null;
+        if (config.evalEvery() > 0 && !evaluation.isEmpty()
+            && (done % config.evalEvery() == 0 || done == config.steps())) {
+          HeldOutEvaluation.Result result = evaluation.evaluate(model, inputs);
+          heldOut = new HeldOut(result.ndcgAt5(), result.recallAt1());
+          if (heldOut.ndcgAt5() > best) {
+            best = heldOut.ndcgAt5();
+            saveBest(model, done, heldOut);
+          }
+        }
         StepRecord record = new StepRecord(report.step(), report.losses().getFirst(), report.learningRate(),
-            report.gradNorm(), config.batchSize() / seconds);
+            report.gradNorm(), config.batchSize() / seconds, heldOut);
         records.add(record);
         writer.write(record.csv());
         writer.newLine();
@@ -227,9 +247,8 @@ public final class TrainingRun {
         if (listener != null) {
           listener.stepped(record, config.steps());
         }
-        long done = step + 1;
         if ((config.checkpointEvery() > 0 && done % config.checkpointEvery() == 0) || done == stopAt) {
-          saveCheckpoint(model, trainer, done);
+          saveCheckpoint(model, trainer, done, best);
         }
       }
     }
@@ -240,16 +259,34 @@ public final class TrainingRun {
    * Writes the adapter, the trainer's state and the run's position into a temporary folder and
    * renames it into place: a killed process leaves no {@code checkpoint-<step>} half written.
    */
-  private void saveCheckpoint(TrainableColQwen3 model, Trainer trainer, long step) throws IOException {
+  private void saveCheckpoint(TrainableColQwen3 model, Trainer trainer, long step, double best) throws IOException {
     Path target = config.out().resolve(CHECKPOINT + step);
     Path temp = config.out().resolve("." + CHECKPOINT + step + ".tmp");
     deleteTree(temp);
     model.saveAdapter(temp);
     trainer.save(temp);
-    ObjectNode state = JSON.valueToTree(new CheckpointState(step, step * config.batchSize(), config.seed(), config.batchSize(), config.steps()));
+    ObjectNode state = JSON.valueToTree(new CheckpointState(step, step * config.batchSize(), config.seed(), config.batchSize(), config.steps(), best));
     Files.writeString(temp.resolve(STATE_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
     deleteTree(target);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Replaces {@code out/best} by the adapter as it stands, through a temporary folder as checkpoints. */
+  private void saveBest(TrainableColQwen3 model, long step, HeldOut heldOut) throws IOException {
+    Path target = config.out().resolve(BEST);
+    Path temp = config.out().resolve("." + BEST + ".tmp");
+    Path old = config.out().resolve("." + BEST + ".old");
+    deleteTree(temp);
+    deleteTree(old);
+    model.saveAdapter(temp);
+    ObjectNode figures = JSON.createObjectNode().put("step", step).put("ndcg@5", heldOut.ndcgAt5())
+        .put("recall@1", heldOut.recallAt1());
+    Files.writeString(temp.resolve("best.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(figures));
+    if (Files.exists(target)) {
+      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    deleteTree(old);
   }
 
   /** Drops the log's rows after {@code step} (written by a run killed after its last checkpoint). */

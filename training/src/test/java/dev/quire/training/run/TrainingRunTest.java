@@ -36,7 +36,7 @@ class TrainingRunTest {
     LoraConfig lora = new LoraConfig(4, 8, 0.1, false, new LoraConfig.Targets.Regex(LoraConfig.COLPALI_TARGETS),
         LoraConfig.Init.GAUSSIAN);
     return new TrainingRun.Config(Fixtures.path("colqwen3-tiny-128"), null, lora, out, steps, 2, 5e-3, 1,
-        TrainingRun.Schedule.LINEAR, TrainingRun.Loss.COLBERT, 0.01, 1.0, 11, checkpointEvery);
+        TrainingRun.Schedule.LINEAR, TrainingRun.Loss.COLBERT, 0.01, 1.0, 11, checkpointEvery, 2);
   }
 
   @Test
@@ -67,6 +67,15 @@ class TrainingRunTest {
     assertThat(log.getFirst()).isEqualTo(TrainingRun.LOG_HEADER);
     assertThat(log.subList(1, log.size())).extracting(line -> line.substring(0, line.indexOf(',')))
         .containsExactly("1", "2", "3", "4");
+    // evaluated at steps 2 and 4 (every 2), the same figures; best holds the adapter of the best nDCG@5
+    assertThat(resumed.stream().map(r -> r.heldOut() != null).toList()).containsExactly(false, true, false, true);
+    assertThat(resumed.stream().map(TrainingRun.StepRecord::heldOut).toList())
+        .isEqualTo(uninterrupted.stream().map(TrainingRun.StepRecord::heldOut).toList());
+    assertThat(uninterrupted.get(1).heldOut().ndcgAt5()).isBetween(0.0, 1.0);
+    assertThat(log.get(2)).matches("2,.*,[01]\\.\\d+,[01]\\.\\d+");
+    assertThat(log.get(1)).endsWith(",,");
+    assertThat(split.resolve("best/adapter_model.safetensors")).isRegularFile();
+    assertThat(split.resolve("best/best.json")).isRegularFile();
     try (var entries = Files.list(split)) {
       assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
     }
