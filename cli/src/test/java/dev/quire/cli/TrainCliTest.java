@@ -26,7 +26,7 @@ class TrainCliTest {
 
   private Result train(Path run, int steps, String... more) {
     List<String> args = new java.util.ArrayList<>(List.of("train", "--quiet", "--model", MODEL,
-        "--data", "builtin:synthetic", "--documents", "4", "--held-out", "0.25", "--out", run.toString(),
+        "--data", "builtin:synthetic", "--documents", "4", "--held-out", "0.5", "--out", run.toString(),
         "--steps", String.valueOf(steps), "--batch-size", "4", "--lr", "1e-2", "--lora-rank", "4",
         "--lora-dropout", "0", "--seed", "3", "--checkpoint-every", "4", "--eval-every", "4"));
     args.addAll(List.of(more));
