@@ -34,6 +34,7 @@ public final class QuireCli {
     SUBCOMMANDS.put("documents", DocumentsCommand::new);
     SUBCOMMANDS.put("delete", DeleteCommand::new);
     SUBCOMMANDS.put("serve", ServeCommand::new);
+    SUBCOMMANDS.put("train", TrainCommand::new);
     SUBCOMMANDS.put("embed", EmbedCommand::new);
     SUBCOMMANDS.put("generate", GenerateCommand::new);
     SUBCOMMANDS.put("classify", ClassifyCommand::new);

@@ -13,7 +13,7 @@ import java.util.List;
  * prompt with its {@code <|image_pad|>} expanded to the image's token count; a query is
  * {@code prefix + text} followed by ten {@code <|endoftext|>} augmentation tokens.
  */
-final class PromptTokenizer implements AutoCloseable {
+public final class PromptTokenizer implements AutoCloseable {
 
   static final String DOCUMENT_PROMPT =
       "<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|>Describe the image.<|im_end|><|endoftext|>";
@@ -48,7 +48,7 @@ final class PromptTokenizer implements AutoCloseable {
   }
 
   /** Opens {@code tokenizer.json} of a checkpoint folder and checks it against its config. */
-  static PromptTokenizer open(Path checkpoint, Qwen3VLConfig config) throws IOException {
+  public static PromptTokenizer open(Path checkpoint, Qwen3VLConfig config) throws IOException {
     Qwen3VLTokenizer tokenizer = Qwen3VLTokenizer.open(checkpoint, config);
     try {
       return new PromptTokenizer(tokenizer);
@@ -68,7 +68,7 @@ final class PromptTokenizer implements AutoCloseable {
   }
 
   /** The ids of the document prompt for an image of {@code imageTokens} tokens. */
-  int[] document(int imageTokens) {
+  public int[] document(int imageTokens) {
     int[] ids = new int[documentBefore.length + imageTokens + documentAfter.length];
     System.arraycopy(documentBefore, 0, ids, 0, documentBefore.length);
     Arrays.fill(ids, documentBefore.length, documentBefore.length + imageTokens,
@@ -78,7 +78,7 @@ final class PromptTokenizer implements AutoCloseable {
   }
 
   /** The ids of {@code prefix + text + 10 x <|endoftext|>}, as colpali's process_queries. */
-  int[] query(String text, String prefix) {
+  public int[] query(String text, String prefix) {
     return tokenizer.encode(prefix + text + AUGMENTATION.repeat(AUGMENTATION_TOKENS));
   }
 

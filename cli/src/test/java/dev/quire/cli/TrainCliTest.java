@@ -1,0 +1,89 @@
+package dev.quire.cli;
+
+import static dev.quire.cli.CliTest.quire;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.cli.CliTest.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code quire train} on the tiny fixture checkpoint and a small synthetic corpus: the loss falls,
+ * every step is logged, checkpoints are complete, a resumed run finishes where it would have, and
+ * the adapter it writes is one {@code quire index --lora} takes.
+ */
+class TrainCliTest {
+
+  private static final Path REFERENCE = Path.of("../model/src/test/resources/reference").toAbsolutePath().normalize();
+  private static final String MODEL = REFERENCE.resolve("colqwen3-tiny-128").toString();
+  private static final int STEPS = 8;
+
+  @TempDir Path dir;
+
+  private Result train(Path run, int steps, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of("train", "--quiet", "--model", MODEL,
+        "--data", "builtin:synthetic", "--documents", "4", "--held-out", "0.5", "--out", run.toString(),
+        "--steps", String.valueOf(steps), "--batch-size", "4", "--lr", "1e-2", "--lora-rank", "4",
+        "--lora-dropout", "0", "--seed", "3", "--checkpoint-every", "4", "--eval-every", "4"));
+    args.addAll(List.of(more));
+    return quire(args.toArray(String[]::new));
+  }
+
+  @Test
+  void trainsLogsCheckpointsAndTheAdapterIndexes() throws IOException {
+    Path run = dir.resolve("run");
+    Result trained = train(run, STEPS);
+    assertThat(trained.exitCode()).as(trained.err()).isZero();
+    assertThat(trained.out()).containsPattern("data: \\d+ examples; skipped 0 empty queries and 0 unreadable pages")
+        .contains("trained to step " + STEPS);
+
+    List<String> log = Files.readAllLines(run.resolve("log.csv"));
+    assertThat(log.getFirst()).isEqualTo("step,loss,lr,grad_norm,examples_per_s,ndcg@5,recall@1");
+    assertThat(log.get(4)).matches("4,.*,[01]\\.\\d+,[01]\\.\\d+");
+    assertThat(log.get(3)).endsWith(",,");
+    assertThat(log).hasSize(STEPS + 1);
+    double[] losses = log.stream().skip(1).mapToDouble(line -> Double.parseDouble(line.split(",")[1])).toArray();
+    double first = (losses[0] + losses[1] + losses[2]) / 3;
+    double last = (losses[STEPS - 3] + losses[STEPS - 2] + losses[STEPS - 1]) / 3;
+    System.out.printf("quire train losses %s%n%s", java.util.Arrays.toString(losses), trained.out());
+    assertThat(last).as("mean loss of the last three steps against the first three").isLessThan(first);
+
+    for (int step : new int[] {4, 8}) {
+      Path checkpoint = run.resolve("checkpoint-" + step);
+      assertThat(checkpoint.resolve("adapter_model.safetensors")).isRegularFile();
+      assertThat(checkpoint.resolve("adapter_config.json")).isRegularFile();
+      assertThat(checkpoint.resolve("training_state.safetensors")).isRegularFile();
+      assertThat(Files.readString(checkpoint.resolve("run_state.json"))).contains("\"step\" : " + step);
+    }
+
+    // stopped at 4 and resumed: the same log and the same final adapter
+    Path split = dir.resolve("split");
+    assertThat(train(split, STEPS, "--stop-at", "4").exitCode()).isZero();
+    assertThat(split.resolve("checkpoint-8")).doesNotExist();
+    Result resumed = train(split, STEPS, "--resume", split.toString());
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    List<String> resumedLog = Files.readAllLines(split.resolve("log.csv"));
+    assertThat(resumedLog.stream().map(TrainCliTest::withoutSpeed))
+        .containsExactlyElementsOf(log.stream().map(TrainCliTest::withoutSpeed).toList());
+    assertThat(Files.readAllBytes(split.resolve("checkpoint-8/adapter_model.safetensors")))
+        .isEqualTo(Files.readAllBytes(run.resolve("checkpoint-8/adapter_model.safetensors")));
+
+    assertThat(trained.out()).contains("held out: nDCG@5");
+    assertThat(run.resolve("best/adapter_model.safetensors")).isRegularFile();
+    Result indexed = quire("index", "--quiet", "--index", dir.resolve("index").toString(), "--model", MODEL,
+        "--lora", run.resolve("best").toString(), run.resolve("synthetic-corpus").toString());
+    assertThat(indexed.exitCode()).as(indexed.err()).isZero();
+    assertThat(indexed.out()).contains("embedded)");
+  }
+
+  /** A log row without its examples/s column (the only one timing changes). */
+  private static String withoutSpeed(String line) {
+    String[] cells = line.split(",", -1);
+    cells[4] = "";
+    return String.join(",", cells);
+  }
+}
