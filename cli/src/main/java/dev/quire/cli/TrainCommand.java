@@ -61,7 +61,8 @@ final class TrainCommand implements Callable<Integer> {
   String schedule;
 
   @Option(names = "--loss", defaultValue = "colbert",
-      description = "colbert, colbert-pairwise, colbert-negative or colbert-pairwise-negative (default ${DEFAULT-VALUE}).")
+      description = "colbert or colbert-pairwise (default ${DEFAULT-VALUE}); the hard-negative losses are refused until"
+          + " the loop feeds negative pages.")
   String loss;
 
   @Option(names = "--lora-rank", defaultValue = "32", description = "A fresh adapter's rank; alpha equals it (default ${DEFAULT-VALUE}).")

@@ -80,6 +80,15 @@ class TrainCliTest {
     assertThat(indexed.out()).contains("embedded)");
   }
 
+  @Test
+  void aLossTheLoopCannotFeedIsRefusedBeforeTraining() {
+    Path run = dir.resolve("negatives");
+    Result refused = train(run, 2, "--loss", "colbert-negative");
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.err()).contains("needs hard-negative pages", "use colbert or colbert-pairwise");
+    assertThat(run.resolve("log.csv")).doesNotExist();
+  }
+
   /** A log row without its examples/s column (the only one timing changes). */
   private static String withoutSpeed(String line) {
     String[] cells = line.split(",", -1);

@@ -118,6 +118,12 @@ public final class TrainingRun {
     this.config = config;
     this.data = data;
     this.listener = listener;
+    if (config.loss() == Loss.COLBERT_NEGATIVE || config.loss() == Loss.COLBERT_PAIRWISE_NEGATIVE) {
+      // the loop builds in-batch batches; feeding each example's hard-negative pages is not wired
+      throw new IllegalArgumentException("--loss " + config.loss().name().toLowerCase(java.util.Locale.ROOT)
+          .replace('_', '-') + " needs hard-negative pages in the batches, which quire train does not"
+          + " feed yet; use colbert or colbert-pairwise");
+    }
     if (data.train().size() < config.batchSize()) {
       throw new IllegalArgumentException("batch size " + config.batchSize() + " is larger than the "
           + data.train().size() + " training examples");
