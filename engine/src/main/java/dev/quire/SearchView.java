@@ -3,6 +3,7 @@ package dev.quire;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.quire.index.Snippet;
 import dev.quire.retrieval.SearchHit;
 import dev.quire.retrieval.SearchResults;
 import dev.quire.retrieval.SearchStats;
@@ -25,16 +26,13 @@ public record SearchView(
    * @param page the page number, from 1
    * @param snippet the best passage of the page's text, plain (no markup, no escaping)
    * @param snippetMatches where the query matched in {@code snippet}: [start, end) in UTF-16 code
-   *     units, as JavaScript and Java index strings; absent when snippets were not asked for
+   *     units, as JavaScript and Java index strings; empty when snippets were not asked for
    * @param fileName the file's name (never its path: the HTTP API does not reveal folders)
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Hit(int rank, String documentId, int page, float score, String snippet,
-      List<Match> snippetMatches, String fileName, String imageUrl, String thumbnailUrl) {}
-
-  /** A matched stretch of a snippet, {@code snippet[start, end)}. */
-  public record Match(int start, int end) {}
+      List<Snippet.Span> snippetMatches, String fileName, String imageUrl, String thumbnailUrl) {}
 
   /** @param inputPages pages the stage took in; absent for a first stage, which takes in the index */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -61,7 +59,7 @@ public record SearchView(
   public static SearchView of(String query, String collection, SearchResults results, Links links) {
     List<Hit> hits = results.hits().stream()
         .map(hit -> new Hit(hit.rank(), hit.documentId(), hit.pageNumber(), hit.score(), hit.snippet().text(),
-            hit.snippet().matches().stream().map(m -> new Match(m.start(), m.end())).toList(),
+            hit.snippet().matches(),
             String.valueOf(Path.of(hit.sourcePath()).getFileName()), links.pageImage(hit, false),
             links.pageImage(hit, true)))
         .toList();

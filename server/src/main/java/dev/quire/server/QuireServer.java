@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -170,22 +171,13 @@ public final class QuireServer implements Closeable {
   /** Whether the sample's collection has pages to search, or its job ended without any. */
   private static boolean sampleSearchable(
       Collections collections, Jobs jobs, ServerConfig.Sample sample, String jobId) {
-    if (jobId == null) {
-      return true; // seeding failed (logged) or was done before: nothing to wait for
+    if (jobId == null || jobs.get(jobId).map(j -> j.state().finished()).orElse(true)) {
+      return true; // seeding failed (logged), was done before, or its job has ended
     }
-    boolean ended = jobs.get(jobId).map(j -> j.state().finished()).orElse(true);
-    if (ended) {
-      return true;
-    }
+    Optional<Collection> collection = collections.get(sample.collection());
     try {
-      return collections.get(sample.collection()).map(c -> {
-        try {
-          return c.quire().info().pages() > 0;
-        } catch (IOException e) {
-          return false;
-        }
-      }).orElse(false);
-    } catch (RuntimeException e) {
+      return collection.isPresent() && collection.get().quire().info().pages() > 0;
+    } catch (IOException e) {
       return false;
     }
   }

@@ -88,20 +88,26 @@ final class DocumentController {
     Path file = original(collection, document).orElseThrow(() -> ApiException.notFound(
         "FILE_NOT_KEPT", "the original file of '" + AccessControl.abbreviate(document.documentId())
             + "' is no longer on the server (its pages are)"));
+    String name = Views.fileName(document);
+    ctx.header("Content-Disposition", "inline; filename*=UTF-8''"
+        + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+    ctx.header("X-Content-Type-Options", "nosniff");
+    send(ctx, file, document.mediaType(),
+        ApiException.notFound("FILE_NOT_KEPT", "the original file was just deleted"));
+  }
+
+  /** Streams a file uncompressed; {@code gone} when it was deleted after it was looked up. */
+  private static void send(Context ctx, Path file, String contentType, ApiException gone) throws IOException {
     InputStream in;
     long length;
     try {
       length = Files.size(file);
       in = Files.newInputStream(file);
     } catch (NoSuchFileException e) {
-      throw ApiException.notFound("FILE_NOT_KEPT", "the original file was just deleted");
+      throw gone;
     }
-    String name = Views.fileName(document);
-    ctx.header("Content-Disposition", "inline; filename*=UTF-8''"
-        + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
     ctx.header("Content-Length", Long.toString(length));
-    ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.contentType(document.mediaType());
+    ctx.contentType(contentType);
     ctx.disableCompression();
     ctx.result(in);
   }
@@ -148,20 +154,9 @@ final class DocumentController {
       throw ApiException.notFound(
           "PAGE_NOT_FOUND", "no page " + page + " image of document '" + AccessControl.abbreviate(id) + "' in " + collection.name());
     }
-    InputStream in;
-    long length;
-    try {
-      length = Files.size(file.get());
-      in = Files.newInputStream(file.get());
-    } catch (NoSuchFileException e) {
-      // Deleted between the lookup and the read.
-      throw ApiException.notFound("PAGE_NOT_FOUND", "the page was just deleted");
-    }
     ctx.header("Cache-Control", "private, max-age=3600");
-    ctx.header("Content-Length", Long.toString(length));
-    ctx.contentType(size.equals("thumbnail") ? "image/jpeg" : "image/png");
-    ctx.disableCompression();
-    ctx.result(in);
+    send(ctx, file.get(), size.equals("thumbnail") ? "image/jpeg" : "image/png",
+        ApiException.notFound("PAGE_NOT_FOUND", "the page was just deleted"));
   }
 
   private static DocumentRecord find(Collection collection, String id) {

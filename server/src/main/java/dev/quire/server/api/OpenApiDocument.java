@@ -59,7 +59,7 @@ final class OpenApiDocument {
     m.put("SearchFilters", SearchController.Filters.class);
     m.put("SearchResponse", SearchView.class);
     m.put("Hit", SearchView.Hit.class);
-    m.put("SnippetMatch", SearchView.Match.class);
+    m.put("SnippetMatch", dev.quire.index.Snippet.Span.class);
     m.put("Stage", SearchView.Stage.class);
     m.put("Timing", SearchView.Timing.class);
     m.put("IndexRequest", IndexController.IndexBody.class);

@@ -270,7 +270,11 @@ public final class Jobs implements Closeable {
     }
     audit.record(requestId, actor, "job.cancel_requested", job.record.collection(), Map.of("job", id));
     if (cancelledNow) {
-      collections.get(job.record.collection()).ifPresent(c -> ended(c, job));
+      collections.get(job.record.collection()).ifPresent(c -> {
+        persistQuietly(c, job.record);
+        removeUploads(c, job, job.record.result());
+      });
+      announce(job.record);
     }
     return job.record;
   }
@@ -347,21 +351,22 @@ public final class Jobs implements Closeable {
       end = JobState.COMPLETED_WITH_ERRORS;
     }
     String ended = failure;
-    if (end.finished()) {
-      // on disk first, uploads gone next, and only then visible: whoever sees the job finished
-      // finds its uploads removed, and a crash in between leaves a finished job, not a rerun
-      persistQuietly(collection, finish(job.record, end, result, ended));
-      removeUploads(collection, job, result);
+    if (!end.finished()) {
+      synchronized (job) {
+        update(job, r -> finish(r, end, result, ended));
+      }
+      persistQuietly(collection, job.record);
+      LOG.info("job {} interrupted by shutdown; it resumes at the next start", job.record.id());
+      return;
     }
+    // on disk first, uploads gone next, and only then visible: whoever sees the job finished
+    // finds its uploads removed, and a crash in between leaves a finished job, not a rerun
+    persistQuietly(collection, finish(job.record, end, result, ended));
+    removeUploads(collection, job, result);
     synchronized (job) {
       update(job, r -> finish(r, end, result, ended));
     }
-    persistQuietly(collection, job.record);
-    if (end.finished()) {
-      ended(collection, job);
-    } else {
-      LOG.info("job {} interrupted by shutdown; it resumes at the next start", job.record.id());
-    }
+    announce(job.record);
   }
 
   private void runTask(Collection collection, Job job) {
@@ -429,11 +434,8 @@ public final class Jobs implements Closeable {
         r.webhookUrl(), r.progress(), result, error, r.attempts(), r.task(), r.rejected());
   }
 
-  /** A finished job: uploads removed, audit, webhook. */
-  private void ended(Collection collection, Job job) {
-    JobRecord r = job.record;
-    persistQuietly(collection, r);
-    removeUploads(collection, job, r.result());
+  /** A finished job, saved and its uploads removed, goes to the audit log and its webhook. */
+  private void announce(JobRecord r) {
     audit.record(
         r.requestId(), r.submittedBy(), "job." + r.state().name().toLowerCase(), r.collection(),
         Map.of(
