@@ -192,6 +192,7 @@ public final class TrainingRun {
     }
     Path log = config.out().resolve(LOG_FILE);
     keepLogUpTo(log, startStep);
+    recoverBest(config.out());
 
     LateInteractionLoss loss = new LateInteractionLoss(MaxSim.colpaliDefault(), config.loss().config);
     ExampleOrder order = new ExampleOrder(data.train().size(), config.seed());
@@ -255,6 +256,7 @@ public final class TrainingRun {
         }
         if ((config.checkpointEvery() > 0 && done % config.checkpointEvery() == 0) || done == stopAt) {
           saveCheckpoint(model, trainer, done, best);
+          TrainingCurves.write(config.out());
         }
       }
     }
@@ -292,6 +294,22 @@ public final class TrainingRun {
       Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
     }
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    deleteTree(old);
+  }
+
+  /**
+   * Finishes a replacement of {@code best} that a kill interrupted. {@code .best.old} exists only
+   * once {@code .best.tmp} is complete, so with {@code best} gone the temporary folder is the newer
+   * complete adapter; without {@code .best.old} a temporary folder may be half written and goes.
+   */
+  static void recoverBest(Path out) throws IOException {
+    Path target = out.resolve(BEST);
+    Path temp = out.resolve("." + BEST + ".tmp");
+    Path old = out.resolve("." + BEST + ".old");
+    if (!Files.exists(target) && Files.exists(old)) {
+      Files.move(Files.exists(temp) ? temp : old, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+    deleteTree(temp);
     deleteTree(old);
   }
 

@@ -76,8 +76,31 @@ class TrainingRunTest {
     assertThat(log.get(1)).endsWith(",,");
     assertThat(split.resolve("best/adapter_model.safetensors")).isRegularFile();
     assertThat(split.resolve("best/best.json")).isRegularFile();
+    assertThat(split.resolve(TrainingCurves.FILE)).isRegularFile();   // redrawn at each checkpoint, over both sittings
+    assertThat(TrainingCurves.read(split.resolve(TrainingRun.LOG_FILE))).hasSize(4);
     try (var entries = Files.list(split)) {
       assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
     }
+  }
+
+  @Test
+  void aReplacementOfBestThatAKillInterruptedIsFinishedOrUndone() throws IOException {
+    Path between = dir.resolve("between");          // killed between the two renames: the new one is complete
+    Files.createDirectories(between.resolve(".best.tmp"));
+    Files.writeString(between.resolve(".best.tmp/best.json"), "new");
+    Files.createDirectories(between.resolve(".best.old"));
+    Files.writeString(between.resolve(".best.old/best.json"), "old");
+    TrainingRun.recoverBest(between);
+    assertThat(between.resolve("best/best.json")).hasContent("new");
+    assertThat(between.resolve(".best.tmp")).doesNotExist();
+    assertThat(between.resolve(".best.old")).doesNotExist();
+
+    Path writing = dir.resolve("writing");          // killed while writing the new one: the old one stays
+    Files.createDirectories(writing.resolve("best"));
+    Files.writeString(writing.resolve("best/best.json"), "old");
+    Files.createDirectories(writing.resolve(".best.tmp"));
+    TrainingRun.recoverBest(writing);
+    assertThat(writing.resolve("best/best.json")).hasContent("old");
+    assertThat(writing.resolve(".best.tmp")).doesNotExist();
   }
 }
