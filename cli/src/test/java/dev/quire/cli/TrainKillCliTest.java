@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code quire train} killed with SIGKILL in the middle of a step, past a checkpoint, then resumed
  * with {@code --resume}: the run ends with the log and the adapter of a run that was never
- * killed, each step logged once.
+ * killed, each step logged once. Both runs use gradient checkpointing with dropout on, whose
+ * per-layer masks a resumed run must draw again as the first did.
  */
 class TrainKillCliTest {
 
@@ -29,7 +30,8 @@ class TrainKillCliTest {
     List<String> args = new ArrayList<>(List.of("train", "--quiet", "--model", MODEL,
         "--data", "builtin:synthetic", "--documents", "4", "--held-out", "0.5", "--out", run.toString(),
         "--steps", String.valueOf(STEPS), "--batch-size", "4", "--lr", "1e-2", "--lora-rank", "4",
-        "--lora-dropout", "0.1", "--seed", "5", "--checkpoint-every", "3", "--eval-every", "3"));
+        "--lora-dropout", "0.1", "--seed", "5", "--checkpoint-every", "3", "--eval-every", "3",
+        "--gradient-checkpointing"));    // its per-layer dropout seeds must repeat on resume too
     args.addAll(List.of(more));
     return args;
   }

@@ -14,12 +14,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.model.qwen3vl.Attention;
 import dev.quire.model.qwen3vl.CheckpointWeights;
 import dev.quire.model.qwen3vl.ForwardTrace;
+import dev.quire.model.qwen3vl.LayerCheckpoints;
 import dev.quire.model.qwen3vl.Linear;
 import dev.quire.model.qwen3vl.LoraAdapter;
 import dev.quire.model.qwen3vl.Qwen3VLConfig;
 import dev.quire.model.qwen3vl.Qwen3VLModel;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.SequencedMap;
@@ -41,6 +43,8 @@ public final class TrainableColQwen3 implements AutoCloseable {
   private final AttentionFactory attention;
   private final float dropout;
   private final JsonNode adapterConfig;
+  private final List<LayerCheckpoints> pending = new ArrayList<>();
+  private boolean checkpointing;
 
   /** A training pass drops LoRA inputs at the adapter's {@code lora_dropout}; an evaluation pass does not. */
   public enum Pass { TRAINING, EVALUATION }
@@ -148,11 +152,60 @@ public final class TrainableColQwen3 implements AutoCloseable {
     return embed(into, sequences);
   }
 
+  /**
+   * Turns gradient checkpointing per decoder layer on or off ({@link LayerCheckpoints}): an embedding
+   * made while a gradient collector records keeps only each layer's input, and the caller finishes
+   * each backward pass with {@link #backwardThroughCheckpoints}. Refused for an adapter with modules
+   * in the vision tower, which then runs without a graph.
+   */
+  public void gradientCheckpointing(boolean on) {
+    if (on) {
+      adapters.stream().map(a -> a.module().key()).filter(key -> key.contains("visual")).findFirst()
+          .ifPresent(key -> {
+            throw new IllegalArgumentException("gradient checkpointing runs the vision tower without gradients,"
+                + " but the adapter trains " + key);
+          });
+    }
+    checkpointing = on;
+  }
+
+  /**
+   * Carries the backward pass that just reached this step's embeddings on through the decoder layers
+   * of every checkpointed embedding since the last call (nothing without checkpointing). Returns
+   * the largest difference between a recomputed layer output and the first pass's, which is 0 when
+   * the recomputation drew the same dropout masks ({@link LayerCheckpoints#recomputeDrift}).
+   */
+  public double backwardThroughCheckpoints() {
+    double drift = 0;
+    try {
+      for (LayerCheckpoints checkpoints : pending) {
+        checkpoints.backward();
+        drift = Math.max(drift, checkpoints.recomputeDrift());
+      }
+      return drift;
+    } finally {
+      pending.forEach(LayerCheckpoints::close);
+      pending.clear();
+    }
+  }
+
   /** {@link #embed(NDManager, List, Pass)} for evaluation: no dropout (PEFT's model.eval()). */
   public NDArray embed(NDManager into, List<Qwen3VLModel.Sequence> sequences) {
     int[] lengths = sequences.stream().mapToInt(s -> s.ids().length).toArray();
-    Qwen3VLModel.Hidden hidden = backbone.forward(into, sequences, attention.forLengths(lengths, backbone.config().text(), into, backbone.dtype()),
-        Set.of(), ForwardTrace.NONE);
+    Attention attend = attention.forLengths(lengths, backbone.config().text(), into, backbone.dtype());
+    Qwen3VLModel.Hidden hidden;
+    if (checkpointing && LayerCheckpoints.recording()) {
+      // the seed of this pass's dropout masks, drawn from the engine's generator (seeded per step)
+      int seed;
+      try (NDArray draw = into.randomInteger(0, Integer.MAX_VALUE, new Shape(), DataType.INT64)) {
+        seed = (int) draw.getLong();
+      }
+      LayerCheckpoints checkpoints = new LayerCheckpoints(into, seed);
+      pending.add(checkpoints);
+      hidden = backbone.forward(into, sequences, attend, checkpoints);
+    } else {
+      hidden = backbone.forward(into, sequences, attend, Set.of(), ForwardTrace.NONE);
+    }
     NDArray projected = projection.apply(hidden.lastHidden());
     NDArray unit = projected.div(projected.norm(new int[] {-1}, true));
     int longest = 0;

@@ -192,7 +192,18 @@ public final class Qwen3VLModel implements AutoCloseable {
    */
   public Hidden forward(NDManager into, List<Sequence> sequences, Attention attention,
       Set<Integer> keepLayers, ForwardTrace trace) {
-    return run(into, sequences, new int[sequences.size()], attention, keepLayers, trace, false).hidden();
+    return run(into, sequences, new int[sequences.size()], attention, keepLayers, trace, false, null).hidden();
+  }
+
+  /**
+   * {@link #forward(NDManager, List, Attention)} with gradient checkpointing per decoder layer: the
+   * vision tower and the layers run without an autograd graph, the last hidden state is
+   * differentiable from the last layer's output only, and {@link LayerCheckpoints#backward} carries
+   * a backward pass on through the layers. Nothing before the decoder's layers can be trained this way.
+   */
+  public Hidden forward(NDManager into, List<Sequence> sequences, Attention attention, LayerCheckpoints checkpoints) {
+    return run(into, sequences, new int[sequences.size()], attention, Set.of(), ForwardTrace.NONE, false,
+        java.util.Objects.requireNonNull(checkpoints, "checkpoints")).hidden();
   }
 
   /** An empty key/value cache for {@code sequences} sequences of this model. */
@@ -239,7 +250,7 @@ public final class Qwen3VLModel implements AutoCloseable {
     }
     cache.begin(rows);
     try {
-      Run run = run(into, sequences, starts, cache, Set.of(), ForwardTrace.NONE, text);
+      Run run = run(into, sequences, starts, cache, Set.of(), ForwardTrace.NONE, text, null);
       cache.commit(run.next());
       return run.hidden();
     } catch (RuntimeException e) {
@@ -253,7 +264,7 @@ public final class Qwen3VLModel implements AutoCloseable {
 
   /** {@code textOnly}: every id is a text token (decoding steps), image pad ids included. */
   private Run run(NDManager into, List<Sequence> sequences, int[] starts, Attention attention,
-      Set<Integer> keepLayers, ForwardTrace trace, boolean textOnly) {
+      Set<Integer> keepLayers, ForwardTrace trace, boolean textOnly, LayerCheckpoints checkpoints) {
     for (int layer : keepLayers) {
       if (layer < 0 || layer >= config.text().layers()) {
         throw new IllegalArgumentException("layer " + layer + " is outside 0.."
@@ -297,7 +308,8 @@ public final class Qwen3VLModel implements AutoCloseable {
       NDArray[] deepstack = new NDArray[0];
       long[] rows = imageRows.stream().mapToLong(Long::longValue).toArray();
       if (!images.isEmpty()) {
-        VisionTower.Output seen = vision.forward(images, batch, dtype, trace);
+        VisionTower.Output seen = checkpoints == null ? vision.forward(images, batch, dtype, trace)
+            : LayerCheckpoints.withoutGraph(() -> vision.forward(images, batch, dtype, trace));
         if (seen.merged().getShape().get(0) != rows.length) {
           throw new IllegalArgumentException("the images give " + seen.merged().getShape().get(0)
               + " tokens for " + rows.length + " image pad tokens");
@@ -316,7 +328,7 @@ public final class Qwen3VLModel implements AutoCloseable {
       }
       trace.record("text.inputs_embeds", x);
       Map<Integer, NDArray> kept = new TreeMap<>();
-      NDArray hidden = text.forward(x, attention, positions, deepstack, rows, keepLayers, kept, trace);
+      NDArray hidden = text.forward(x, attention, positions, deepstack, rows, keepLayers, kept, trace, checkpoints);
       hidden.attach(into);
       kept.values().forEach(array -> array.attach(into));
       return new Run(new Hidden(hidden, lengths, Collections.unmodifiableMap(kept)), next);

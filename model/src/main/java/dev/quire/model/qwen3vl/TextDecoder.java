@@ -91,6 +91,16 @@ final class TextDecoder {
    */
   NDArray forward(NDArray x, Attention attention, int[][] positions, NDArray[] deepstack,
       long[] imageRows, Set<Integer> keep, Map<Integer, NDArray> kept, ForwardTrace trace) {
+    return forward(x, attention, positions, deepstack, imageRows, keep, kept, trace, null);
+  }
+
+  /**
+   * As above; with {@code checkpoints}, the layers run without a graph and keep their inputs
+   * there, and the result is differentiable from the last layer's output only ({@link LayerCheckpoints}).
+   */
+  NDArray forward(NDArray x, Attention attention, int[][] positions, NDArray[] deepstack,
+      long[] imageRows, Set<Integer> keep, Map<Integer, NDArray> kept, ForwardTrace trace,
+      LayerCheckpoints checkpoints) {
     NDManager manager = x.getManager();
     int tokens = Math.toIntExact(x.getShape().get(0));
     int headDim = config.headDim();
@@ -112,11 +122,26 @@ final class TextDecoder {
       }
       deepstackRows = manager.create(source, new Shape(tokens));
     }
+    if (checkpoints != null) {
+      checkpoints.begin(this, attention, cosTable, sinTable);
+    }
     boolean xKept = false;
     for (int i = 0; i < layers.length; i++) {
       // a layer's intermediates are freed when it ends, not when the batch does
       try (NDScope scope = new NDScope()) {
-        NDArray next = layer(i, layers[i], x, attention, cosTable, sinTable);
+        NDArray next;
+        if (checkpoints == null) {
+          next = layer(i, layers[i], x, attention, cosTable, sinTable);
+        } else {
+          int index = i;
+          NDArray input = x;
+          checkpoints.keepInput(i, x);
+          checkpoints.seed(i);
+          next = LayerCheckpoints.withoutGraph(() -> layer(index, layers[index], input, attention, cosTable, sinTable));
+          if (i < deepstack.length) {
+            checkpoints.keepOutput(i, next);
+          }
+        }
         trace.record("text.layer" + i + ".out", next);
         if (keep.contains(i)) {
           NDScope.unregister(next);
@@ -139,6 +164,9 @@ final class TextDecoder {
         x = next;
       }
     }
+    if (checkpoints != null) {
+      x = checkpoints.leaf(x);
+    }
     x = Layers.rmsNorm(x, finalNorm, eps);
     trace.record("text.last_hidden_state", x);
     return x;
@@ -148,6 +176,11 @@ final class TextDecoder {
     try (fromJava) {
       return fromJava.toType(dtype, false).duplicate();
     }
+  }
+
+  /** Layer {@code index} over {@code x}, as the forward pass runs it (a checkpoint's recomputation). */
+  NDArray layer(int index, NDArray x, Attention attention, NDArray cos, NDArray sin) {
+    return layer(index, layers[index], x, attention, cos, sin);
   }
 
   private NDArray layer(int index, Layer layer, NDArray x, Attention attention, NDArray cos,

@@ -55,6 +55,7 @@ public final class Trainer {
   private final Config config;
   private final NDManager manager;
   private long completedSteps;
+  private Runnable afterBackward = () -> {};
 
   /** {@code manager}: where each micro-batch's arrays are made (a sub-manager per micro-batch, closed after it). */
   public Trainer(List<NDArray> parameters, Optimizer optimizer, LearningRateSchedule schedule, Config config,
@@ -64,6 +65,15 @@ public final class Trainer {
     this.schedule = schedule;
     this.config = config;
     this.manager = manager;
+  }
+
+  /**
+   * Runs {@code hook} after each micro-batch's backward pass, inside its gradient collector (a
+   * model with gradient checkpointing continues the pass through its layers there).
+   */
+  public Trainer afterEachBackward(Runnable hook) {
+    this.afterBackward = java.util.Objects.requireNonNull(hook);
+    return this;
   }
 
   public long completedSteps() {
@@ -116,6 +126,7 @@ public final class Trainer {
         losses.add(loss.getFloat());
         // a libtorch scalar: autograd keeps the divisor, a Java number's buffer may be freed first
         collector.backward(loss.div(LibtorchScalar.of(scratch, microBatches.size())));
+        afterBackward.run();
       }
     }
     double rate = schedule.rate(completedSteps);

@@ -65,11 +65,23 @@ public final class TrainingRun {
 
   /**
    * What a run does. {@code lora} continues an existing adapter (else a fresh one from {@code
-   * freshAdapter} and {@code seed}); {@code checkpointEvery} 0 saves only at the end.
+   * freshAdapter} and {@code seed}); {@code checkpointEvery} 0 saves only at the end;
+   * {@code gradientCheckpointing} recomputes each decoder layer in the backward pass instead of
+   * keeping its activations ({@link TrainableColQwen3#gradientCheckpointing}): the same gradients,
+   * but dropout masks drawn per layer, so a resumed run keeps the setting to repeat the run exactly.
    */
   public record Config(Path model, Path lora, LoraConfig freshAdapter, Path out, int steps, int batchSize,
       double learningRate, int warmup, Schedule schedule, Loss loss, double weightDecay, double maxGradNorm,
-      long seed, int checkpointEvery, int evalEvery) {
+      long seed, int checkpointEvery, int evalEvery, boolean gradientCheckpointing) {
+
+    /** Without gradient checkpointing. */
+    public Config(Path model, Path lora, LoraConfig freshAdapter, Path out, int steps, int batchSize,
+        double learningRate, int warmup, Schedule schedule, Loss loss, double weightDecay, double maxGradNorm,
+        long seed, int checkpointEvery, int evalEvery) {
+      this(model, lora, freshAdapter, out, steps, batchSize, learningRate, warmup, schedule, loss, weightDecay,
+          maxGradNorm, seed, checkpointEvery, evalEvery, false);
+    }
+
     public Config {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(out, "out");
@@ -208,6 +220,10 @@ public final class TrainingRun {
           config.learningRateSchedule(), new Trainer.Config(config.maxGradNorm()), model.backbone().manager());
       if (checkpoint.isPresent()) {
         trainer.restore(checkpoint.get());
+      }
+      if (config.gradientCheckpointing()) {
+        model.gradientCheckpointing(true);
+        trainer.afterEachBackward(model::backwardThroughCheckpoints);
       }
       if (Files.size(log) == 0) {
         writer.write(LOG_HEADER);

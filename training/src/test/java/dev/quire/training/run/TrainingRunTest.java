@@ -103,4 +103,24 @@ class TrainingRunTest {
     assertThat(writing.resolve("best/best.json")).hasContent("old");
     assertThat(writing.resolve(".best.tmp")).doesNotExist();
   }
+
+  @Test
+  void gradientCheckpointingTrainsAsThePlainPass() throws IOException {
+    LoraConfig lora = new LoraConfig(4, 8, 0.0, false, new LoraConfig.Targets.Regex(LoraConfig.COLPALI_TARGETS),
+        LoraConfig.Init.GAUSSIAN);
+    List<List<Double>> losses = new ArrayList<>();
+    for (boolean checkpointing : new boolean[] {false, true}) {
+      Path out = dir.resolve("checkpointing-" + checkpointing);
+      var records = new TrainingRun(new TrainingRun.Config(Fixtures.path("colqwen3-tiny-128"), null, lora, out, 3, 2,
+          5e-3, 0, TrainingRun.Schedule.LINEAR, TrainingRun.Loss.COLBERT, 0.01, 1.0, 11, 0, 0, checkpointing), data, null)
+          .run(null);
+      losses.add(records.stream().map(TrainingRun.StepRecord::loss).toList());
+    }
+    System.out.println("losses without and with gradient checkpointing: " + losses);
+    assertThat(losses.get(1)).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(losses.get(1).get(i)).isCloseTo(losses.get(0).get(i), org.assertj.core.data.Offset.offset(1e-5));
+    }
+    assertThat(losses.get(0).get(2)).isNotEqualTo(losses.get(0).get(0));   // the steps changed the adapter
+  }
 }
