@@ -34,7 +34,7 @@ final class TrainCommand implements Callable<Integer> {
           + " qrels/: an example per query and relevant page)")
   String data;
 
-  @Option(names = "--split", defaultValue = "train",
+  @Option(names = "--split", defaultValue = "train", paramLabel = "SPLIT",
       description = "The Parquet split vidore: and beir: read (<split>-*.parquet; default ${DEFAULT-VALUE}).")
   String split;
 

@@ -51,11 +51,17 @@ public sealed interface PageRef permits PageRef.FilePage, PageRef.DatasetPage {
       Objects.requireNonNull(image, "image");
     }
 
-    /** Decodes the image (each call decodes again). */
+    /** Decodes the image (each call decodes again); a failure names the page. */
     public BufferedImage decode() throws IOException {
-      BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(image));
+      BufferedImage decoded;
+      try {
+        decoded = ImageIO.read(new ByteArrayInputStream(image));
+      } catch (IOException | RuntimeException e) {
+        // the sources check headers only: pixel data can still be corrupt
+        throw new IOException("page " + id + " cannot be decoded (" + e.getMessage() + ")", e);
+      }
       if (decoded == null) {
-        throw new IOException(id + ": " + image.length + " bytes no image reader accepts");
+        throw new IOException("page " + id + ": " + image.length + " bytes no image reader accepts");
       }
       return decoded;
     }

@@ -2,6 +2,7 @@ package dev.quire.training.data;
 
 import static dev.quire.datasets.vidore.ParquetFixtures.writeTable;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -104,8 +105,18 @@ class TrainingSourcesParquetTest {
   }
 
   @Test
+  void pixelsCorruptBehindASoundHeaderPassTheCheckAndFailWhenDecodedNamingThePage() {
+    byte[] png = png(0x123456);
+    byte[] cut = Arrays.copyOf(png, 8 + 25 + 10); // signature, IHDR, a piece of IDAT
+    assertThat(DatasetSources.whyUnreadable(png)).isNull();
+    assertThat(DatasetSources.whyUnreadable(cut)).isNull();
+    assertThatThrownBy(() -> new PageRef.DatasetPage("scan_2.png", "scan", cut).decode())
+        .isInstanceOf(IOException.class).hasMessageContaining("page scan_2.png");
+  }
+
+  @Test
   void aBeirFolderGivesAnExamplePerRelevantPageSplitByItsDocuments() throws IOException {
-    // esg_mini qrels: q0 -> pages 1, 3; q1 -> 2 (listed twice); q2 -> 4, 0; pages in report_1..3
+    // esg_mini qrels: q0 -> pages 1, 3; q1 -> 2 (listed twice, last score 2); q2 -> 4, 0; doc-id report_1..3
     TrainingData data = TrainingSources.beir(VIDORE.resolve("v2/esg_mini"), "test", 3, 0);
     assertThat(data.report().summary()).isEqualTo("5 examples; skipped 0 empty queries and 0 unreadable pages");
     assertThat(data.train()).extracting(TrainingExample::id).containsExactly("0/1", "0/3", "1/2", "2/4", "2/0");
@@ -116,9 +127,12 @@ class TrainingSourcesParquetTest {
     TrainingData split = TrainingSources.beir(VIDORE.resolve("v2/esg_mini"), "test", 3, 0.34);
     assertThat(documents(split.heldOut())).hasSize(1).doesNotContainAnyElementsOf(documents(split.train()));
 
+    // hr_mini: corpus over two shards, pages 0-2 of eu_labour_2024 and 3-5 of social_report (doc_id)
     TrainingData v3 = TrainingSources.beir(VIDORE.resolve("v3/hr_mini"), "test", 3, 0);
-    assertThat(v3.report().examples()).isPositive();
-    assertThat(v3.train()).allSatisfy(e -> assertThat(e.positive().document()).isNotEqualTo(e.positive().toString()));
+    assertThat(v3.train()).extracting(TrainingExample::id)
+        .containsExactly("0/0", "0/1", "1/0", "1/1", "2/4", "3/4", "3/3");
+    assertThat(v3.train()).extracting(e -> e.positive().document()).containsExactly("eu_labour_2024",
+        "eu_labour_2024", "eu_labour_2024", "eu_labour_2024", "social_report", "social_report", "social_report");
   }
 
   @Test
