@@ -162,6 +162,7 @@ public final class TrainingSources {
         named.add(0, example.positive());
         String problem = null;
         for (PageRef ref : named) {
+          // only the file sources come here; dataset pages are checked as their rows are read
           String why = check(reader, (PageRef.FilePage) ref, pageCounts, unreadableFiles);
           if (why != null) {
             if (unreadable.add(ref)) {
