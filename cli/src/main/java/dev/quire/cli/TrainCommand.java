@@ -29,8 +29,14 @@ final class TrainCommand implements Callable<Integer> {
   Path lora;
 
   @Option(names = "--data", required = true, paramLabel = "SOURCE",
-      description = "builtin:synthetic, or queries:PAGES_DIR:QUERIES.jsonl")
+      description = "builtin:synthetic; queries:PAGES_DIR:QUERIES.jsonl; vidore:DIR (a ViDoRe-train Parquet table such as"
+          + " vidore/colpali_train_set: query, image, optional image_filename and neg_image); or beir:DIR (corpus/, queries/,"
+          + " qrels/: an example per query and relevant page)")
   String data;
+
+  @Option(names = "--split", defaultValue = "train", paramLabel = "SPLIT",
+      description = "The Parquet split vidore: and beir: read (<split>-*.parquet; default ${DEFAULT-VALUE}).")
+  String split;
 
   @Option(names = "--documents", defaultValue = "40",
       description = "Documents builtin:synthetic generates (default ${DEFAULT-VALUE}).")
@@ -164,8 +170,14 @@ final class TrainCommand implements Callable<Integer> {
         return TrainingSources.queriesFile(Path.of(parts[0]), Path.of(parts[1]), seed, heldOut);
       }
     }
+    if (data.startsWith("vidore:") && data.length() > "vidore:".length()) {
+      return TrainingSources.vidore(Path.of(data.substring("vidore:".length())), split, seed, heldOut);
+    }
+    if (data.startsWith("beir:") && data.length() > "beir:".length()) {
+      return TrainingSources.beir(Path.of(data.substring("beir:".length())), split, seed, heldOut);
+    }
     throw new ParameterException(spec.commandLine(),
-        "--data must be builtin:synthetic or queries:PAGES_DIR:QUERIES.jsonl, not " + data);
+        "--data must be builtin:synthetic, queries:PAGES_DIR:QUERIES.jsonl, vidore:DIR or beir:DIR, not " + data);
   }
 
   private <E extends Enum<E>> E enumOf(Class<E> type, String value, String option) {

@@ -89,6 +89,36 @@ class TrainCliTest {
     assertThat(run.resolve("log.csv")).doesNotExist();
   }
 
+  @Test
+  void trainsOnAViDoReTableAndABeirFolder() throws IOException {
+    Path vidore = Path.of("../datasets/src/test/resources/vidore").toAbsolutePath().normalize();
+    Path run = dir.resolve("vidore");
+    // docvqa_mini (split "test"): 7 rows with a query over 4 documents, one held out; 3 rows without a query
+    Result trained = quire("train", "--quiet", "--model", MODEL, "--data", "vidore:" + vidore.resolve("v1/docvqa_mini"),
+        "--split", "test", "--held-out", "0.25", "--out", run.toString(), "--steps", "2", "--batch-size", "2",
+        "--lr", "1e-2", "--lora-rank", "4", "--seed", "3", "--checkpoint-every", "2", "--eval-every", "2");
+    assertThat(trained.exitCode()).as(trained.err()).isZero();
+    assertThat(trained.out()).contains("data: 7 examples; skipped 3 empty queries and 0 unreadable pages",
+        "skipped row 1 (doc_a_p2.png): empty query", "trained to step 2", "held out: nDCG@5");
+    List<String> log = Files.readAllLines(run.resolve("log.csv"));
+    assertThat(log).hasSize(3);
+    assertThat(log.get(2)).matches("2,.*,[01]\\.\\d+,[01]\\.\\d+");
+    assertThat(run.resolve("checkpoint-2/adapter_model.safetensors")).isRegularFile();
+
+    Path beirRun = dir.resolve("beir");
+    Result beir = quire("train", "--quiet", "--model", MODEL, "--data", "beir:" + vidore.resolve("v2/esg_mini"),
+        "--split", "test", "--held-out", "0", "--out", beirRun.toString(), "--steps", "1", "--batch-size", "2",
+        "--lora-rank", "4", "--seed", "3", "--eval-every", "0");
+    assertThat(beir.exitCode()).as(beir.err()).isZero();
+    assertThat(beir.out()).contains("data: 5 examples; skipped 0 empty queries and 0 unreadable pages",
+        "5 to train on, 0 held out", "trained to step 1");
+
+    Result wrongSplit = quire("train", "--quiet", "--model", MODEL, "--data", "vidore:" + vidore.resolve("v1/docvqa_mini"),
+        "--out", dir.resolve("none").toString());
+    assertThat(wrongSplit.exitCode()).isNotZero();
+    assertThat(wrongSplit.err()).contains("no Parquet file of split \"train\"");
+  }
+
   /** A log row without its examples/s column (the only one timing changes). */
   private static String withoutSpeed(String line) {
     String[] cells = line.split(",", -1);

@@ -26,9 +26,10 @@ import java.util.TreeSet;
 
 /**
  * Where training examples come from: the built-in synthetic corpus (its ground-truth questions,
- * each singling out one page), or a folder of documents with a JSONL file of queries. Each checks
- * every page it names (the file opens, the page exists) and skips, counts and names what it
- * cannot use, instead of failing a run hours in.
+ * each singling out one page), a folder of documents with a JSONL file of queries, a ViDoRe-train
+ * Parquet table or a BEIR folder. Each checks every page it names (the file opens and the page
+ * exists; a stored image's header reads) and skips, counts and names what it cannot use, instead
+ * of failing a run hours in.
  */
 public final class TrainingSources {
   private TrainingSources() {}
@@ -57,7 +58,7 @@ public final class TrainingSources {
           skipped.add(id + ": empty query");
           continue;
         }
-        examples.add(new TrainingExample(id, text, new PageRef(folder.resolve(page.document()), page.page()), List.of()));
+        examples.add(new TrainingExample(id, text, new PageRef.FilePage(folder.resolve(page.document()), page.page()), List.of()));
       }
     }
     return checked(examples, empty, skipped, heldOutShare, seed);
@@ -111,6 +112,28 @@ public final class TrainingSources {
     return checked(examples, empty, skipped, heldOutShare, seed);
   }
 
+  /**
+   * A ViDoRe-train question-answer table (as {@code vidore/colpali_train_set}): the Parquet files
+   * of {@code split} in {@code folder/data} or {@code folder}, one example per row with a {@code
+   * query} and an {@code image}; an optional {@code neg_image} is the example's hard negative.
+   * Pages are identified by {@code image_filename} (each row its own page without it) and grouped
+   * into documents by a {@code doc_id} column, else by the file name without its page number, else
+   * by page. Rows with an empty query or an unreadable image are skipped and named.
+   */
+  public static TrainingData vidore(Path folder, String split, long seed, double heldOutShare) throws IOException {
+    return DatasetSources.vidore(folder, split, seed, heldOutShare);
+  }
+
+  /**
+   * A BEIR folder ({@code corpus/}, {@code queries/}, {@code qrels/}, ViDoRe v2 or v3): one example
+   * per query and page judged relevant (score above 0), pages grouped into documents by the
+   * corpus's {@code doc-id}/{@code doc_id} column, else by page. Empty queries, pages without a
+   * readable image and judged pages missing from the corpus are skipped and named.
+   */
+  public static TrainingData beir(Path folder, String split, long seed, double heldOutShare) throws IOException {
+    return DatasetSources.beir(folder, split, seed, heldOutShare);
+  }
+
   private static PageRef ref(Path pages, JsonNode node) {
     if (!node.path("file").isTextual() || !node.path("page").canConvertToInt()) {
       throw new IllegalArgumentException("needs a file (text) and a page (number): " + node);
@@ -119,7 +142,7 @@ public final class TrainingSources {
     if (!file.startsWith(pages.normalize())) {
       throw new IllegalArgumentException("file '" + node.get("file").asText() + "' is outside " + pages);
     }
-    return new PageRef(file, node.get("page").asInt());
+    return new PageRef.FilePage(file, node.get("page").asInt());
   }
 
   /**
@@ -128,9 +151,7 @@ public final class TrainingSources {
    */
   private static TrainingData checked(List<TrainingExample> examples, int empty, List<String> skipped,
       double heldOutShare, long seed) {
-    if (!(heldOutShare >= 0 && heldOutShare < 1)) {
-      throw new IllegalArgumentException("the held-out share must be in [0, 1), got " + heldOutShare);
-    }
+    requireShare(heldOutShare);
     Map<Path, Integer> pageCounts = new HashMap<>();
     Map<Path, String> unreadableFiles = new HashMap<>();
     Set<PageRef> unreadable = new LinkedHashSet<>();
@@ -141,7 +162,8 @@ public final class TrainingSources {
         named.add(0, example.positive());
         String problem = null;
         for (PageRef ref : named) {
-          String why = check(reader, ref, pageCounts, unreadableFiles);
+          // only the file sources come here; dataset pages are checked as their rows are read
+          String why = check(reader, (PageRef.FilePage) ref, pageCounts, unreadableFiles);
           if (why != null) {
             if (unreadable.add(ref)) {
               skipped.add(ref + ": " + why);
@@ -157,7 +179,7 @@ public final class TrainingSources {
     }
   }
 
-  private static String check(DocumentReader reader, PageRef ref, Map<Path, Integer> pageCounts,
+  private static String check(DocumentReader reader, PageRef.FilePage ref, Map<Path, Integer> pageCounts,
       Map<Path, String> unreadableFiles) {
     if (unreadableFiles.containsKey(ref.file())) {
       return unreadableFiles.get(ref.file());
@@ -179,15 +201,20 @@ public final class TrainingSources {
     return ref.page() <= count ? null : "has " + count + " pages, not " + ref.page();
   }
 
-  private static TrainingData split(List<TrainingExample> usable, DataReport report, double share, long seed) {
-    TreeSet<Path> documents = new TreeSet<>();
-    usable.forEach(e -> documents.add(e.positive().file()));
-    List<Path> ordered = new ArrayList<>(documents);
+  /**
+   * Splits by document ({@link PageRef#document()} of the positive page): a seeded shuffle of the
+   * sorted documents, the first share held out, so a document's examples all train or all are held
+   * out.
+   */
+  static TrainingData split(List<TrainingExample> usable, DataReport report, double share, long seed) {
+    TreeSet<String> documents = new TreeSet<>();
+    usable.forEach(e -> documents.add(e.positive().document()));
+    List<String> ordered = new ArrayList<>(documents);
     // a seeded shuffle of the sorted documents: the same split for the same files and seed
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = ordered.size() - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
-      Path t = ordered.get(i);
+      String t = ordered.get(i);
       ordered.set(i, ordered.get(j));
       ordered.set(j, t);
     }
@@ -195,12 +222,18 @@ public final class TrainingSources {
     if (held >= ordered.size() && share > 0) {
       held = ordered.size() - 1; // never hold everything out
     }
-    Set<Path> heldOut = Set.copyOf(ordered.subList(0, Math.max(0, held)));
+    Set<String> heldOut = Set.copyOf(ordered.subList(0, Math.max(0, held)));
     List<TrainingExample> train = new ArrayList<>();
     List<TrainingExample> test = new ArrayList<>();
     for (TrainingExample e : usable) {
-      (heldOut.contains(e.positive().file()) ? test : train).add(e);
+      (heldOut.contains(e.positive().document()) ? test : train).add(e);
     }
     return new TrainingData(train, test, report);
+  }
+
+  static void requireShare(double heldOutShare) {
+    if (!(heldOutShare >= 0 && heldOutShare < 1)) {
+      throw new IllegalArgumentException("the held-out share must be in [0, 1), got " + heldOutShare);
+    }
   }
 }

@@ -19,15 +19,16 @@ import java.util.Map;
 
 /**
  * Queries and pages as the model's input sequences, through the encoder's prompts (what {@code
- * quire index} and {@code search} feed the same model): a page is rendered by the datasets' reader
- * once and kept, since an epoch sees it again.
+ * quire index} and {@code search} feed the same model): a file's page is rendered by the datasets'
+ * reader once and kept, since an epoch sees it again; a dataset's page is decoded from its bytes
+ * each time it is fed.
  */
 final class ModelInputs implements AutoCloseable {
 
   private final PromptTokenizer tokenizer;
   private final ImageProcessor processor;
   private final DocumentReader reader = new DocumentReader(ReaderConfig.defaults().withOcr(false));
-  private final Map<PageRef, Qwen3VLModel.Sequence> pages = new HashMap<>();
+  private final Map<PageRef.FilePage, Qwen3VLModel.Sequence> pages = new HashMap<>();
 
   private ModelInputs(PromptTokenizer tokenizer, ImageProcessor processor) {
     this.tokenizer = tokenizer;
@@ -44,19 +45,30 @@ final class ModelInputs implements AutoCloseable {
   }
 
   Qwen3VLModel.Sequence page(PageRef ref) throws IOException {
+    return switch (ref) {
+      case PageRef.FilePage file -> filePage(file);
+      // not kept: the encoded bytes are at hand and decode fast, and keeping every page's pixels
+      // would hold a whole data set decoded
+      case PageRef.DatasetPage stored -> sequence(processor.process(stored.decode()));
+    };
+  }
+
+  private Qwen3VLModel.Sequence filePage(PageRef.FilePage ref) throws IOException {
     Qwen3VLModel.Sequence known = pages.get(ref);
     if (known != null) {
       return known;
     }
     try (LoadedDocument document = reader.open(ref.file())) {
-      ProcessedImage image = processor.process(document.page(ref.page()).image());
-      Qwen3VLModel.Sequence sequence = new Qwen3VLModel.Sequence(
-          tokenizer.document(image.tokenCount(processor.config().mergeSize())), List.of(image));
+      Qwen3VLModel.Sequence sequence = sequence(processor.process(document.page(ref.page()).image()));
       pages.put(ref, sequence);
       return sequence;
     } catch (DocumentRejectedException e) {
       throw new IOException(ref + ": " + e.getMessage(), e);
     }
+  }
+
+  private Qwen3VLModel.Sequence sequence(ProcessedImage image) {
+    return new Qwen3VLModel.Sequence(tokenizer.document(image.tokenCount(processor.config().mergeSize())), List.of(image));
   }
 
   @Override

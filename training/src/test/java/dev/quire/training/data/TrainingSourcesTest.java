@@ -24,10 +24,10 @@ class TrainingSourcesTest {
     assertThat(data.train()).isNotEmpty();
     assertThat(data.heldOut()).isNotEmpty();
     assertThat(data.train().size() + data.heldOut().size()).isEqualTo(data.report().examples());
-    Set<Path> trained = new HashSet<>();
-    data.train().forEach(e -> trained.add(e.positive().file()));
-    Set<Path> held = new HashSet<>();
-    data.heldOut().forEach(e -> held.add(e.positive().file()));
+    Set<String> trained = new HashSet<>();
+    data.train().forEach(e -> trained.add(e.positive().document()));
+    Set<String> held = new HashSet<>();
+    data.heldOut().forEach(e -> held.add(e.positive().document()));
     assertThat(held).hasSize(2).doesNotContainAnyElementsOf(trained); // round(6 x 0.34) documents
     // read again (the corpus is kept): the same examples and split
     TrainingData again = TrainingSources.synthetic(folder, 6, 11, 0.34);
@@ -58,7 +58,7 @@ class TrainingSourcesTest {
     assertThat(data.train()).hasSize(1);
     TrainingExample kept = data.train().get(0);
     assertThat(kept.id()).isEqualTo("q1");
-    assertThat(kept.negatives()).containsExactly(new PageRef(folder.resolve(first), 1));
+    assertThat(kept.negatives()).containsExactly(new PageRef.FilePage(folder.resolve(first), 1));
     DataReport report = data.report();
     assertThat(report.examples()).isEqualTo(1);
     assertThat(report.emptyQueries()).isEqualTo(1);
