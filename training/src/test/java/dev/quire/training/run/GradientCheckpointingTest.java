@@ -54,7 +54,7 @@ class GradientCheckpointingTest {
           inputs.query("the icon"));
       pages = new ArrayList<>();
       for (String image : List.of("wide_slide", "tall_page", "tiny_icon")) {
-        pages.add(inputs.page(new PageRef(Fixtures.path("images/" + image + ".png"), 1)));
+        pages.add(inputs.page(new PageRef.FilePage(Fixtures.path("images/" + image + ".png"), 1)));
       }
     }
   }
