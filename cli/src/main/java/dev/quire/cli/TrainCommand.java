@@ -61,9 +61,14 @@ final class TrainCommand implements Callable<Integer> {
   String schedule;
 
   @Option(names = "--loss", defaultValue = "colbert",
-      description = "colbert or colbert-pairwise (default ${DEFAULT-VALUE}); the hard-negative losses are refused until"
-          + " the loop feeds negative pages.")
+      description = "colbert, colbert-pairwise, colbert-negative or colbert-pairwise-negative (default ${DEFAULT-VALUE});"
+          + " the last two need --negatives hard-negative pages per training example (see quire train mine).")
   String loss;
+
+  @Option(names = "--negatives", defaultValue = "1", paramLabel = "N",
+      description = "Hard-negative pages per example for the negative losses, the first N of each example's list;"
+          + " a run refuses data with fewer (default ${DEFAULT-VALUE}, as colpali-engine).")
+  int negatives;
 
   @Option(names = "--lora-rank", defaultValue = "32", description = "A fresh adapter's rank; alpha equals it (default ${DEFAULT-VALUE}).")
   int loraRank;
@@ -106,7 +111,7 @@ final class TrainCommand implements Callable<Integer> {
         new LoraConfig.Targets.Regex(LoraConfig.COLPALI_TARGETS), LoraConfig.Init.GAUSSIAN);
     TrainingRun.Config config = new TrainingRun.Config(model, lora, fresh, out, steps, batchSize, learningRate, warmup,
         enumOf(TrainingRun.Schedule.class, schedule, "--schedule"), enumOf(TrainingRun.Loss.class, loss, "--loss"),
-        weightDecay, maxGradNorm, seed, checkpointEvery, evalEvery);
+        negatives, weightDecay, maxGradNorm, seed, checkpointEvery, evalEvery);
     long already = resume == null ? 0 : TrainingRun.newestCheckpoint(resume).map(this::stepOf).orElse(0L);
     ProgressBar bar = quiet ? null : ProgressBars.builder("Training", steps, " steps").setInitialMax(steps).build();
     try {

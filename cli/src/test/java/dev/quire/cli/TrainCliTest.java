@@ -3,10 +3,16 @@ package dev.quire.cli;
 import static dev.quire.cli.CliTest.quire;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.cli.CliTest.Result;
+import dev.quire.samples.GroundTruth;
+import dev.quire.samples.GroundTruthPage;
+import dev.quire.samples.SyntheticCorpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +27,7 @@ class TrainCliTest {
   private static final Path REFERENCE = Path.of("../model/src/test/resources/reference").toAbsolutePath().normalize();
   private static final String MODEL = REFERENCE.resolve("colqwen3-tiny-128").toString();
   private static final int STEPS = 8;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
@@ -81,12 +88,52 @@ class TrainCliTest {
   }
 
   @Test
-  void aLossTheLoopCannotFeedIsRefusedBeforeTraining() {
-    Path run = dir.resolve("negatives");
-    Result refused = train(run, 2, "--loss", "colbert-negative");
+  void trainsOnTheHardNegativesOfAQueriesFile() throws IOException {
+    Path pages = dir.resolve("pages");
+    SyntheticCorpus.generate(pages, 3, 5);
+    List<GroundTruthPage> truth = GroundTruth.read(pages);
+    Path plain = dir.resolve("queries.jsonl");
+    Path negated = dir.resolve("queries-negatives.jsonl");
+    List<String> plainLines = new ArrayList<>();
+    List<String> negatedLines = new ArrayList<>();
+    for (int i = 0; i < truth.size(); i++) {
+      GroundTruthPage page = truth.get(i);
+      GroundTruthPage other = truth.get((i + 1) % truth.size()); // another page: its questions single out only it
+      for (var question : page.questions()) {
+        ObjectNode row = JSON.createObjectNode().put("query", question.question()).put("file", page.document())
+            .put("page", page.page());
+        plainLines.add(row.toString());
+        row.putArray("negatives").addObject().put("file", other.document()).put("page", other.page());
+        negatedLines.add(row.toString());
+      }
+    }
+    Files.write(plain, plainLines);
+    Files.write(negated, negatedLines);
+
+    Path refusedRun = dir.resolve("refused");
+    Result refused = trainOn(pages, plain, refusedRun, "--loss", "colbert-negative");
     assertThat(refused.exitCode()).isNotZero();
-    assertThat(refused.err()).contains("needs hard-negative pages", "use colbert or colbert-pairwise");
-    assertThat(run.resolve("log.csv")).doesNotExist();
+    assertThat(refused.err()).containsPattern("takes 1 hard negative per example, but (\\d+) of the \\1 training examples have fewer")
+        .contains("quire train mine");
+    assertThat(refusedRun.resolve("log.csv")).doesNotExist();
+
+    Path run = dir.resolve("negatives");
+    Result trained = trainOn(pages, negated, run, "--loss", "colbert-negative");
+    assertThat(trained.exitCode()).as(trained.err()).isZero();
+    assertThat(trained.out()).contains("trained to step 2");
+    List<String> log = Files.readAllLines(run.resolve("log.csv"));
+    assertThat(log).hasSize(3);
+    assertThat(log.subList(1, 3)).allSatisfy(row -> assertThat(Double.parseDouble(row.split(",")[1])).isFinite().isPositive());
+  }
+
+  /** Two steps of batch 2 on a queries file. */
+  static Result trainOn(Path pages, Path queries, Path run, String... more) {
+    List<String> args = new ArrayList<>(List.of("train", "--quiet", "--model", MODEL,
+        "--data", "queries:" + pages + ":" + queries, "--held-out", "0.3", "--out", run.toString(),
+        "--steps", "2", "--batch-size", "2", "--lr", "1e-2", "--lora-rank", "4", "--lora-dropout", "0",
+        "--seed", "3", "--checkpoint-every", "0", "--eval-every", "0"));
+    args.addAll(List.of(more));
+    return quire(args.toArray(String[]::new));
   }
 
   /** A log row without its examples/s column (the only one timing changes). */

@@ -3,6 +3,8 @@ package dev.quire.training.run;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.training.EagerAttention;
@@ -10,7 +12,9 @@ import dev.quire.training.FreshAdapter;
 import dev.quire.training.LoraConfig;
 import dev.quire.training.TrainableColQwen3;
 import dev.quire.training.TrainableColQwen3.Pass;
+import dev.quire.model.qwen3vl.Qwen3VLModel;
 import dev.quire.training.data.ExampleOrder;
+import dev.quire.training.data.PageRef;
 import dev.quire.training.data.TrainingData;
 import dev.quire.training.data.TrainingExample;
 import dev.quire.training.loss.ContrastiveBatch;
@@ -61,15 +65,27 @@ public final class TrainingRun {
     Loss(LossConfig config) {
       this.config = config;
     }
+
+    /** Whether the loss scores each query against its own hard-negative pages besides the in-batch ones. */
+    public boolean takesNegatives() {
+      return this == COLBERT_NEGATIVE || this == COLBERT_PAIRWISE_NEGATIVE;
+    }
+
+    /** As {@code quire train --loss} spells it. */
+    public String option() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
   }
 
   /**
    * What a run does. {@code lora} continues an existing adapter (else a fresh one from {@code
-   * freshAdapter} and {@code seed}); {@code checkpointEvery} 0 saves only at the end.
+   * freshAdapter} and {@code seed}); {@code checkpointEvery} 0 saves only at the end; {@code
+   * negatives} is the number of hard-negative pages each example brings to a loss that {@link
+   * Loss#takesNegatives() takes them} (the first of its list; unused by the in-batch losses).
    */
   public record Config(Path model, Path lora, LoraConfig freshAdapter, Path out, int steps, int batchSize,
-      double learningRate, int warmup, Schedule schedule, Loss loss, double weightDecay, double maxGradNorm,
-      long seed, int checkpointEvery, int evalEvery) {
+      double learningRate, int warmup, Schedule schedule, Loss loss, int negatives, double weightDecay,
+      double maxGradNorm, long seed, int checkpointEvery, int evalEvery) {
     public Config {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(out, "out");
@@ -78,6 +94,14 @@ public final class TrainingRun {
       if (steps < 1 || batchSize < 1 || checkpointEvery < 0 || evalEvery < 0 || warmup < 0) {
         throw new IllegalArgumentException("steps and batch size must be positive, checkpoint interval and warm-up not negative");
       }
+      if (loss.takesNegatives() ? negatives < 1 : negatives < 0) {
+        throw new IllegalArgumentException("--loss " + loss.option() + " needs at least one negative per example, not " + negatives);
+      }
+    }
+
+    /** The hard negatives a batch carries per example: 0 for the in-batch losses. */
+    int negativesPerExample() {
+      return loss.takesNegatives() ? negatives : 0;
     }
 
     LearningRateSchedule learningRateSchedule() {
@@ -118,11 +142,14 @@ public final class TrainingRun {
     this.config = config;
     this.data = data;
     this.listener = listener;
-    if (config.loss() == Loss.COLBERT_NEGATIVE || config.loss() == Loss.COLBERT_PAIRWISE_NEGATIVE) {
-      // the loop builds in-batch batches; feeding each example's hard-negative pages is not wired
-      throw new IllegalArgumentException("--loss " + config.loss().name().toLowerCase(java.util.Locale.ROOT)
-          .replace('_', '-') + " needs hard-negative pages in the batches, which quire train does not"
-          + " feed yet; use colbert or colbert-pairwise");
+    int wanted = config.negativesPerExample();
+    long lacking = data.train().stream().filter(e -> e.negatives().size() < wanted).count();
+    if (lacking > 0) {
+      // refused before any step rather than skipped: a run should not silently train on a subset
+      throw new IllegalArgumentException("--loss " + config.loss().option() + " takes " + wanted
+          + " hard negative" + (wanted == 1 ? "" : "s") + " per example, but " + lacking + " of the "
+          + data.train().size() + " training examples have fewer; add them with quire train mine, lower"
+          + " --negatives, or use colbert or colbert-pairwise");
     }
     if (data.train().size() < config.batchSize()) {
       throw new IllegalArgumentException("batch size " + config.batchSize() + " is larger than the "
@@ -219,19 +246,11 @@ public final class TrainingRun {
         for (int i = 0; i < config.batchSize(); i++) {
           batch.add(data.train().get(order.at(step * config.batchSize() + i)));
         }
-        var queries = batch.stream().map(e -> inputs.query(e.query())).toList();
-        var pages = new ArrayList<dev.quire.model.qwen3vl.Qwen3VLModel.Sequence>();
-        for (TrainingExample example : batch) {
-          pages.add(inputs.page(example.positive()));
-        }
+        Inputs micro = Inputs.of(batch, config.negativesPerExample(), inputs);
         // Dropout's masks follow DJL's seed: seeding each step from (seed, step) alone lets a
         // resumed run draw the masks the uninterrupted one drew.
         Engine.getEngine("PyTorch").setRandomSeed((int) (config.seed() * 1_000_003L + step));
-        Trainer.StepReport report = trainer.step(List.of(manager -> {
-          NDArray q = model.embed(manager, queries, Pass.TRAINING);
-          NDArray d = model.embed(manager, pages, Pass.TRAINING);
-          return loss.loss(ContrastiveBatch.inBatch(q, d));
-        }));
+        Trainer.StepReport report = trainer.step(List.of(manager -> loss.loss(micro.embed(model, manager, Pass.TRAINING))));
         double seconds = (System.nanoTime() - started) / 1e9;
         long done = step + 1;
         HeldOut heldOut = null;
@@ -259,6 +278,40 @@ public final class TrainingRun {
       }
     }
     return records;
+  }
+
+  /**
+   * One micro-batch's model inputs: queries, their positive pages and, for the negative losses,
+   * {@code perExample} hard-negative pages each (example-major), rendered as positives are.
+   */
+  record Inputs(List<Qwen3VLModel.Sequence> queries, List<Qwen3VLModel.Sequence> positives,
+      List<Qwen3VLModel.Sequence> negatives, int perExample) {
+
+    static Inputs of(List<TrainingExample> examples, int perExample, ModelInputs inputs) throws IOException {
+      List<Qwen3VLModel.Sequence> queries = new ArrayList<>();
+      List<Qwen3VLModel.Sequence> positives = new ArrayList<>();
+      List<Qwen3VLModel.Sequence> negatives = new ArrayList<>();
+      for (TrainingExample example : examples) {
+        queries.add(inputs.query(example.query()));
+        positives.add(inputs.page(example.positive()));
+        for (PageRef negative : example.negatives().subList(0, perExample)) {
+          negatives.add(inputs.page(negative));
+        }
+      }
+      return new Inputs(queries, positives, negatives, perExample);
+    }
+
+    /** The embeddings as the loss takes them: negatives {@code [B, N, Ln, d]} when there are any. */
+    ContrastiveBatch embed(TrainableColQwen3 model, NDManager manager, Pass pass) {
+      NDArray q = model.embed(manager, queries, pass);
+      NDArray d = model.embed(manager, positives, pass);
+      if (perExample == 0) {
+        return ContrastiveBatch.inBatch(q, d);
+      }
+      NDArray n = model.embed(manager, negatives, pass); // [B * N, Ln, d], padded to the longest negative
+      Shape shape = n.getShape();
+      return ContrastiveBatch.withNegatives(q, d, n.reshape(queries.size(), perExample, shape.get(1), shape.get(2)));
+    }
   }
 
   /**
