@@ -48,8 +48,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "100", description = "Optimiser steps (default ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--batch-size", defaultValue = "8", description = "Examples a step (default ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = "8",
+      description = "Examples a micro-batch, the in-batch negatives of one another (default ${DEFAULT-VALUE}).")
   int batchSize;
+
+  @Option(names = "--grad-accumulation", defaultValue = "1", paramLabel = "K",
+      description = "Micro-batches a step, their gradients averaged: a step takes K x --batch-size examples"
+          + " (default ${DEFAULT-VALUE}).")
+  int gradAccumulation;
 
   @Option(names = "--lr", defaultValue = "5e-5", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
   double learningRate;
@@ -109,7 +115,7 @@ final class TrainCommand implements Callable<Integer> {
     stdout.flush();
     LoraConfig fresh = new LoraConfig(loraRank, loraRank, loraDropout, false,
         new LoraConfig.Targets.Regex(LoraConfig.COLPALI_TARGETS), LoraConfig.Init.GAUSSIAN);
-    TrainingRun.Config config = new TrainingRun.Config(model, lora, fresh, out, steps, batchSize, learningRate, warmup,
+    TrainingRun.Config config = new TrainingRun.Config(model, lora, fresh, out, steps, batchSize, gradAccumulation, learningRate, warmup,
         enumOf(TrainingRun.Schedule.class, schedule, "--schedule"), enumOf(TrainingRun.Loss.class, loss, "--loss"),
         negatives, weightDecay, maxGradNorm, seed, checkpointEvery, evalEvery);
     long already = resume == null ? 0 : TrainingRun.newestCheckpoint(resume).map(this::stepOf).orElse(0L);

@@ -118,12 +118,15 @@ class TrainCliTest {
     assertThat(refusedRun.resolve("log.csv")).doesNotExist();
 
     Path run = dir.resolve("negatives");
-    Result trained = trainOn(pages, negated, run, "--loss", "colbert-negative");
+    Result trained = trainOn(pages, negated, run, "--loss", "colbert-negative", "--grad-accumulation", "2");
     assertThat(trained.exitCode()).as(trained.err()).isZero();
     assertThat(trained.out()).contains("trained to step 2");
     List<String> log = Files.readAllLines(run.resolve("log.csv"));
     assertThat(log).hasSize(3);
     assertThat(log.subList(1, 3)).allSatisfy(row -> assertThat(Double.parseDouble(row.split(",")[1])).isFinite().isPositive());
+    // two steps of two micro-batches of two examples
+    String state = Files.readString(run.resolve("checkpoint-2/run_state.json"));
+    assertThat(state).contains("\"position\" : 8", "\"gradAccumulation\" : 2", "\"negatives\" : 1");
   }
 
   /** Two steps of batch 2 on a queries file. */

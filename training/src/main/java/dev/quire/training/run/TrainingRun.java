@@ -79,24 +79,31 @@ public final class TrainingRun {
 
   /**
    * What a run does. {@code lora} continues an existing adapter (else a fresh one from {@code
-   * freshAdapter} and {@code seed}); {@code checkpointEvery} 0 saves only at the end; {@code
-   * negatives} is the number of hard-negative pages each example brings to a loss that {@link
-   * Loss#takesNegatives() takes them} (the first of its list; unused by the in-batch losses).
+   * freshAdapter} and {@code seed}); a step takes {@code gradAccumulation} micro-batches of {@code
+   * batchSize} examples (the in-batch negatives are those of a micro-batch, as colpali-engine's
+   * accumulation); {@code checkpointEvery} 0 saves only at the end; {@code negatives} is the number
+   * of hard-negative pages each example brings to a loss that {@link Loss#takesNegatives() takes
+   * them} (the first of its list; unused by the in-batch losses).
    */
   public record Config(Path model, Path lora, LoraConfig freshAdapter, Path out, int steps, int batchSize,
-      double learningRate, int warmup, Schedule schedule, Loss loss, int negatives, double weightDecay,
+      int gradAccumulation, double learningRate, int warmup, Schedule schedule, Loss loss, int negatives, double weightDecay,
       double maxGradNorm, long seed, int checkpointEvery, int evalEvery) {
     public Config {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(out, "out");
       Objects.requireNonNull(schedule, "schedule");
       Objects.requireNonNull(loss, "loss");
-      if (steps < 1 || batchSize < 1 || checkpointEvery < 0 || evalEvery < 0 || warmup < 0) {
-        throw new IllegalArgumentException("steps and batch size must be positive, checkpoint interval and warm-up not negative");
+      if (steps < 1 || batchSize < 1 || gradAccumulation < 1 || checkpointEvery < 0 || evalEvery < 0 || warmup < 0) {
+        throw new IllegalArgumentException("steps, batch size and accumulation must be positive, checkpoint interval and warm-up not negative");
       }
       if (loss.takesNegatives() ? negatives < 1 : negatives < 0) {
         throw new IllegalArgumentException("--loss " + loss.option() + " needs at least one negative per example, not " + negatives);
       }
+    }
+
+    /** Examples an optimiser step consumes. */
+    int examplesPerStep() {
+      return batchSize * gradAccumulation;
     }
 
     /** The hard negatives a batch carries per example: 0 for the in-batch losses. */
@@ -115,9 +122,12 @@ public final class TrainingRun {
   /** Retrieval on the held-out split after a step. */
   public record HeldOut(double ndcgAt5, double recallAt1) {}
 
-  /** One optimiser step's figures, what the log and the progress bar show; {@code heldOut} null when not evaluated. */
-  public record StepRecord(long step, double loss, double learningRate, double gradNorm, double examplesPerSecond,
-      HeldOut heldOut) {
+  /**
+   * One optimiser step's figures, what the log and the progress bar show: {@code loss} the mean of
+   * its micro-batches' losses, {@code examples} those it consumed; {@code heldOut} null when not evaluated.
+   */
+  public record StepRecord(long step, double loss, double learningRate, double gradNorm, int examples,
+      double examplesPerSecond, HeldOut heldOut) {
     String csv() {
       return String.format(Locale.ROOT, "%d,%.8g,%.8g,%.8g,%.4g,", step, loss, learningRate, gradNorm, examplesPerSecond)
           + (heldOut == null ? "," : String.format(Locale.ROOT, "%.6f,%.6f", heldOut.ndcgAt5(), heldOut.recallAt1()));
@@ -130,8 +140,17 @@ public final class TrainingRun {
     void stepped(StepRecord record, int totalSteps);
   }
 
-  /** The figures a checkpoint folder carries next to the adapter and the trainer's state. */
-  public record CheckpointState(long step, long position, long seed, int batchSize, int steps, double bestNdcgAt5) {}
+  /**
+   * The figures a checkpoint folder carries next to the adapter and the trainer's state; {@code
+   * position} is the next example's place in the order. Checkpoints written before accumulation
+   * and negatives read as 1 micro-batch a step and none.
+   */
+  public record CheckpointState(long step, long position, long seed, int batchSize, int gradAccumulation,
+      int negatives, int steps, double bestNdcgAt5) {
+    public CheckpointState {
+      gradAccumulation = Math.max(1, gradAccumulation);
+    }
+  }
 
   private final Config config;
   private final TrainingData data;
@@ -199,9 +218,12 @@ public final class TrainingRun {
     Path adapter;
     if (checkpoint.isPresent()) {
       CheckpointState state = readState(checkpoint.get());
-      if (state.seed() != config.seed() || state.batchSize() != config.batchSize() || state.steps() != config.steps()) {
+      if (state.seed() != config.seed() || state.batchSize() != config.batchSize() || state.steps() != config.steps()
+          || state.gradAccumulation() != config.gradAccumulation() || state.negatives() != config.negativesPerExample()) {
         throw new IOException(checkpoint.get() + " was written by a run of " + state.steps() + " steps, seed "
-            + state.seed() + " and batch size " + state.batchSize() + "; resume with the same --steps, --seed and --batch-size");
+            + state.seed() + ", batch size " + state.batchSize() + ", " + state.gradAccumulation()
+            + " micro-batches a step and " + state.negatives() + " negatives per example; resume with the same"
+            + " --steps, --seed, --batch-size, --grad-accumulation and --negatives");
       }
       startStep = state.step();
       best = state.bestNdcgAt5();
@@ -242,15 +264,14 @@ public final class TrainingRun {
       }
       for (long step = startStep; step < stopAt; step++) {
         long started = System.nanoTime();
-        List<TrainingExample> batch = new ArrayList<>(config.batchSize());
-        for (int i = 0; i < config.batchSize(); i++) {
-          batch.add(data.train().get(order.at(step * config.batchSize() + i)));
+        List<Trainer.MicroBatch> micros = new ArrayList<>(config.gradAccumulation());
+        for (Inputs micro : microBatches(order, step, inputs)) {
+          micros.add(manager -> loss.loss(micro.embed(model, manager, Pass.TRAINING)));
         }
-        Inputs micro = Inputs.of(batch, config.negativesPerExample(), inputs);
         // Dropout's masks follow DJL's seed: seeding each step from (seed, step) alone lets a
         // resumed run draw the masks the uninterrupted one drew.
         Engine.getEngine("PyTorch").setRandomSeed((int) (config.seed() * 1_000_003L + step));
-        Trainer.StepReport report = trainer.step(List.of(manager -> loss.loss(micro.embed(model, manager, Pass.TRAINING))));
+        Trainer.StepReport report = trainer.step(micros);
         double seconds = (System.nanoTime() - started) / 1e9;
         long done = step + 1;
         HeldOut heldOut = null;
@@ -263,8 +284,9 @@ public final class TrainingRun {
             saveBest(model, done, heldOut);
           }
         }
-        StepRecord record = new StepRecord(report.step(), report.losses().getFirst(), report.learningRate(),
-            report.gradNorm(), config.batchSize() / seconds, heldOut);
+        double meanLoss = report.losses().stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+        StepRecord record = new StepRecord(report.step(), meanLoss, report.learningRate(), report.gradNorm(),
+            config.examplesPerStep(), config.examplesPerStep() / seconds, heldOut);
         records.add(record);
         writer.write(record.csv());
         writer.newLine();
@@ -278,6 +300,22 @@ public final class TrainingRun {
       }
     }
     return records;
+  }
+
+  /**
+   * Step {@code step}'s micro-batches: micro-batch k takes the examples at positions {@code
+   * step * K * B + k * B ..} of the order, so the data position advances by K * B a step.
+   */
+  List<Inputs> microBatches(ExampleOrder order, long step, ModelInputs inputs) throws IOException {
+    List<Inputs> micros = new ArrayList<>(config.gradAccumulation());
+    for (int k = 0; k < config.gradAccumulation(); k++) {
+      List<TrainingExample> batch = new ArrayList<>(config.batchSize());
+      for (int i = 0; i < config.batchSize(); i++) {
+        batch.add(data.train().get(order.at(step * config.examplesPerStep() + (long) k * config.batchSize() + i)));
+      }
+      micros.add(Inputs.of(batch, config.negativesPerExample(), inputs));
+    }
+    return micros;
   }
 
   /**
@@ -324,7 +362,8 @@ public final class TrainingRun {
     deleteTree(temp);
     model.saveAdapter(temp);
     trainer.save(temp);
-    ObjectNode state = JSON.valueToTree(new CheckpointState(step, step * config.batchSize(), config.seed(), config.batchSize(), config.steps(), best));
+    ObjectNode state = JSON.valueToTree(new CheckpointState(step, step * config.examplesPerStep(), config.seed(),
+        config.batchSize(), config.gradAccumulation(), config.negativesPerExample(), config.steps(), best));
     Files.writeString(temp.resolve(STATE_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
     deleteTree(target);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);

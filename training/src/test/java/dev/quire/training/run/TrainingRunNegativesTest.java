@@ -61,7 +61,7 @@ class TrainingRunNegativesTest {
   private static TrainingRun.Config config(Path out, int negatives) {
     LoraConfig lora = new LoraConfig(4, 8, 0.0, false, new LoraConfig.Targets.Regex(LoraConfig.COLPALI_TARGETS),
         LoraConfig.Init.GAUSSIAN);
-    return new TrainingRun.Config(Fixtures.path("colqwen3-tiny-128"), null, lora, out, 2, 2, 5e-3, 0,
+    return new TrainingRun.Config(Fixtures.path("colqwen3-tiny-128"), null, lora, out, 2, 2, 1, 5e-3, 0,
         TrainingRun.Schedule.LINEAR, TrainingRun.Loss.COLBERT_NEGATIVE, negatives, 0.0, 1.0, 11, 0, 0);
   }
 

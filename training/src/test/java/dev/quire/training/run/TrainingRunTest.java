@@ -35,7 +35,7 @@ class TrainingRunTest {
   private static TrainingRun.Config config(Path out, int steps, int checkpointEvery) {
     LoraConfig lora = new LoraConfig(4, 8, 0.1, false, new LoraConfig.Targets.Regex(LoraConfig.COLPALI_TARGETS),
         LoraConfig.Init.GAUSSIAN);
-    return new TrainingRun.Config(Fixtures.path("colqwen3-tiny-128"), null, lora, out, steps, 2, 5e-3, 1,
+    return new TrainingRun.Config(Fixtures.path("colqwen3-tiny-128"), null, lora, out, steps, 2, 1, 5e-3, 1,
         TrainingRun.Schedule.LINEAR, TrainingRun.Loss.COLBERT, 0, 0.01, 1.0, 11, checkpointEvery, 2);
   }
 
