@@ -7,6 +7,8 @@ import dev.quire.training.run.TrainingRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -17,18 +19,21 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code quire train}: fine-tunes a LoRA adapter on the model, with checkpoints to resume from. */
-@Command(name = "train", description = "Fine-tune a LoRA adapter for retrieval (colpali-engine's recipe).")
+@Command(name = "train", description = "Fine-tune a LoRA adapter for retrieval (colpali-engine's recipe).",
+    subcommands = MineCommand.class)
 final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "The ColQwen3 checkpoint folder.")
+  // --model, --data and --out are required but checked in call(): picocli would demand a parent's
+  // required options of `quire train mine` too
+  @Option(names = "--model", paramLabel = "DIR", description = "The ColQwen3 checkpoint folder (required).")
   Path model;
 
   @Option(names = "--lora", paramLabel = "DIR", description = "Continue this adapter instead of a fresh one.")
   Path lora;
 
-  @Option(names = "--data", required = true, paramLabel = "SOURCE",
+  @Option(names = "--data", paramLabel = "SOURCE",
       description = "builtin:synthetic, or queries:PAGES_DIR:QUERIES.jsonl")
   String data;
 
@@ -39,7 +44,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--held-out", defaultValue = "0.1", description = "Share of documents held out (default ${DEFAULT-VALUE}).")
   double heldOut;
 
-  @Option(names = "--out", required = true, paramLabel = "RUN", description = "The run's folder.")
+  @Option(names = "--out", paramLabel = "RUN", description = "The run's folder (required).")
   Path out;
 
   @Option(names = "--resume", paramLabel = "RUN", description = "Continue from this run's newest checkpoint.")
@@ -73,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--negatives", defaultValue = "1", paramLabel = "N",
       description = "Hard-negative pages per example for the negative losses, the first N of each example's list;"
-          + " a run refuses data with fewer (default ${DEFAULT-VALUE}, as colpali-engine).")
+          + " examples with fewer are left out and counted (default ${DEFAULT-VALUE}, as colpali-engine).")
   int negatives;
 
   @Option(names = "--lora-rank", defaultValue = "32", description = "A fresh adapter's rank; alpha equals it (default ${DEFAULT-VALUE}).")
@@ -107,6 +112,19 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    List<String> missing = new ArrayList<>();
+    if (model == null) {
+      missing.add("--model=DIR");
+    }
+    if (data == null) {
+      missing.add("--data=SOURCE");
+    }
+    if (out == null) {
+      missing.add("--out=RUN");
+    }
+    if (!missing.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "Missing required options: " + String.join(", ", missing));
+    }
     PrintWriter stdout = spec.commandLine().getOut();
     TrainingData trainingData = readData();
     stdout.println("data: " + trainingData.report().summary() + "; " + trainingData.train().size()
@@ -124,14 +142,20 @@ final class TrainCommand implements Callable<Integer> {
       if (bar != null) {
         bar.stepTo(already);
       }
-      var records = new TrainingRun(config, trainingData, (record, total) -> {
+      TrainingRun run = new TrainingRun(config, trainingData, (record, total) -> {
         if (bar != null) {
           bar.stepTo(record.step());
           bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.2e %.1f ex/s",
               record.loss(), record.learningRate(), record.examplesPerSecond())
               + (record.heldOut() == null ? "" : String.format(Locale.ROOT, " nDCG@5 %.3f", record.heldOut().ndcgAt5())));
         }
-      }).run(resume, stopAt == null ? steps : stopAt);
+      });
+      if (run.leftOut() > 0) {
+        stdout.printf(Locale.ROOT, "left out %d of %d training examples with fewer than %d hard negatives%n",
+            run.leftOut(), trainingData.train().size(), negatives);
+        stdout.flush();
+      }
+      var records = run.run(resume, stopAt == null ? steps : stopAt);
       if (bar != null) {
         bar.close();
       }

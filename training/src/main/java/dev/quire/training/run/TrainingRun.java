@@ -154,26 +154,36 @@ public final class TrainingRun {
 
   private final Config config;
   private final TrainingData data;
+  private final List<TrainingExample> train;
   private final Listener listener;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * With a loss that {@link Loss#takesNegatives() takes negatives}, the training examples with
+   * fewer than {@code config.negatives()} are left out ({@link #leftOut()} says how many; mining
+   * leaves a few queries short) and a run where none has enough is refused.
+   */
   public TrainingRun(Config config, TrainingData data, Listener listener) {
     this.config = config;
     this.data = data;
     this.listener = listener;
     int wanted = config.negativesPerExample();
-    long lacking = data.train().stream().filter(e -> e.negatives().size() < wanted).count();
-    if (lacking > 0) {
-      // refused before any step rather than skipped: a run should not silently train on a subset
+    this.train = data.train().stream().filter(e -> e.negatives().size() >= wanted).toList();
+    if (train.isEmpty() && !data.train().isEmpty()) {
       throw new IllegalArgumentException("--loss " + config.loss().option() + " takes " + wanted
-          + " hard negative" + (wanted == 1 ? "" : "s") + " per example, but " + lacking + " of the "
-          + data.train().size() + " training examples have fewer; add them with quire train mine, lower"
-          + " --negatives, or use colbert or colbert-pairwise");
+          + " hard negative" + (wanted == 1 ? "" : "s") + " per example, but none of the " + data.train().size()
+          + " training examples has " + (wanted == 1 ? "one" : "that many") + "; add them with quire train mine,"
+          + " lower --negatives, or use colbert or colbert-pairwise");
     }
-    if (data.train().size() < config.batchSize()) {
+    if (train.size() < config.batchSize()) {
       throw new IllegalArgumentException("batch size " + config.batchSize() + " is larger than the "
-          + data.train().size() + " training examples");
+          + train.size() + " training examples" + (leftOut() > 0 ? " with " + wanted + " hard negatives" : ""));
     }
+  }
+
+  /** Training examples left out for having fewer hard negatives than the loss takes. */
+  public int leftOut() {
+    return data.train().size() - train.size();
   }
 
   /** The newest complete checkpoint in {@code run}, if any (a folder appears only once complete). */
@@ -243,7 +253,7 @@ public final class TrainingRun {
     keepLogUpTo(log, startStep);
 
     LateInteractionLoss loss = new LateInteractionLoss(MaxSim.colpaliDefault(), config.loss().config);
-    ExampleOrder order = new ExampleOrder(data.train().size(), config.seed());
+    ExampleOrder order = new ExampleOrder(train.size(), config.seed());
     HeldOutEvaluation evaluation = new HeldOutEvaluation(data.heldOut(), config.batchSize());
     List<StepRecord> records = new ArrayList<>();
     try (ModelInputs inputs = ModelInputs.open(config.model());
@@ -311,7 +321,7 @@ public final class TrainingRun {
     for (int k = 0; k < config.gradAccumulation(); k++) {
       List<TrainingExample> batch = new ArrayList<>(config.batchSize());
       for (int i = 0; i < config.batchSize(); i++) {
-        batch.add(data.train().get(order.at(step * config.examplesPerStep() + (long) k * config.batchSize() + i)));
+        batch.add(train.get(order.at(step * config.examplesPerStep() + (long) k * config.batchSize() + i)));
       }
       micros.add(Inputs.of(batch, config.negativesPerExample(), inputs));
     }

@@ -98,12 +98,19 @@ class TrainingRunNegativesTest {
   }
 
   @Test
-  void examplesWithoutEnoughNegativesAreRefusedBeforeAnyStep() {
+  void examplesWithoutEnoughNegativesAreLeftOutAndARunWithNoneIsRefused() {
     Path out = dir.resolve("refused");
     assertThatThrownBy(() -> new TrainingRun(config(out, 1), plain, null))
-        .hasMessageContaining(plain.train().size() + " of the " + plain.train().size() + " training examples have fewer");
+        .hasMessageContaining("takes 1 hard negative per example, but none of the " + plain.train().size());
     assertThatThrownBy(() -> new TrainingRun(config(out, 2), withNegatives, null))
         .hasMessageContaining("takes 2 hard negatives per example");
     assertThat(out).doesNotExist();
+
+    List<TrainingExample> mixed = new ArrayList<>(withNegatives.train());
+    TrainingExample first = mixed.getFirst();
+    mixed.set(0, new TrainingExample(first.id(), first.query(), first.positive(), List.of()));
+    TrainingRun run = new TrainingRun(config(out, 1), new TrainingData(mixed, plain.heldOut(), plain.report()), null);
+    assertThat(run.leftOut()).isEqualTo(1);
+    assertThat(new TrainingRun(config(out, 1), withNegatives, null).leftOut()).isZero();
   }
 }
