@@ -316,7 +316,7 @@ public final class TrainingRun {
    * Step {@code step}'s micro-batches: micro-batch k takes the examples at positions {@code
    * step * K * B + k * B ..} of the order, so the data position advances by K * B a step.
    */
-  List<Inputs> microBatches(ExampleOrder order, long step, ModelInputs inputs) throws IOException {
+  private List<Inputs> microBatches(ExampleOrder order, long step, ModelInputs inputs) throws IOException {
     List<Inputs> micros = new ArrayList<>(config.gradAccumulation());
     for (int k = 0; k < config.gradAccumulation(); k++) {
       List<TrainingExample> batch = new ArrayList<>(config.batchSize());

@@ -80,6 +80,19 @@ class TrainingRunAccumulationTest {
   }
 
   @Test
+  void aCheckpointFromBeforeAccumulationReadsAsOneMicroBatchAndNoNegatives() throws IOException {
+    Path old = dir.resolve("old-checkpoint");
+    Files.createDirectories(old);
+    Files.writeString(old.resolve(TrainingRun.STATE_FILE), """
+        {"step" : 4, "position" : 8, "seed" : 13, "batchSize" : 2, "steps" : 8, "bestNdcgAt5" : -1.0}
+        """);
+    TrainingRun.CheckpointState state = TrainingRun.readState(old);
+    assertThat(state.gradAccumulation()).isEqualTo(1);
+    assertThat(state.negatives()).isZero();
+    assertThat(state.position()).isEqualTo(8);
+  }
+
+  @Test
   void resumingWithAccumulationReproducesTheUninterruptedRun() throws IOException {
     Path whole = dir.resolve("whole");
     List<TrainingRun.StepRecord> uninterrupted = new TrainingRun(config(whole, 0.1, ACCUMULATION), data, null).run(null);
