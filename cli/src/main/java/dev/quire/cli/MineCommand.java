@@ -98,6 +98,8 @@ final class MineCommand implements Callable<Integer> {
     int fewer = 0;
     int unmined = 0;
     int unmapped = 0;
+    // Ctrl+C ends the JVM mid-file: --out stays as it was and the partial file goes with the JVM
+    temp.toFile().deleteOnExit();
     ProgressBar bar = quiet ? null : ProgressBars.builder("Mining", lines.size(), " queries").build();
     try (ColQwen3Encoder encoder = visual ? model.open() : null;
         Quire quire = Quire.open(location.config(), encoder);
