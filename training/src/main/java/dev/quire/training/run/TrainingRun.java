@@ -7,12 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.model.qwen3vl.Qwen3VLModel;
 import dev.quire.training.EagerAttention;
 import dev.quire.training.FreshAdapter;
 import dev.quire.training.LoraConfig;
 import dev.quire.training.TrainableColQwen3;
 import dev.quire.training.TrainableColQwen3.Pass;
-import dev.quire.model.qwen3vl.Qwen3VLModel;
 import dev.quire.training.data.ExampleOrder;
 import dev.quire.training.data.PageRef;
 import dev.quire.training.data.TrainingData;
@@ -86,18 +86,20 @@ public final class TrainingRun {
    * them} (the first of its list; unused by the in-batch losses).
    */
   public record Config(Path model, Path lora, LoraConfig freshAdapter, Path out, int steps, int batchSize,
-      int gradAccumulation, double learningRate, int warmup, Schedule schedule, Loss loss, int negatives, double weightDecay,
-      double maxGradNorm, long seed, int checkpointEvery, int evalEvery) {
+      int gradAccumulation, double learningRate, int warmup, Schedule schedule, Loss loss, int negatives,
+      double weightDecay, double maxGradNorm, long seed, int checkpointEvery, int evalEvery) {
     public Config {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(out, "out");
       Objects.requireNonNull(schedule, "schedule");
       Objects.requireNonNull(loss, "loss");
       if (steps < 1 || batchSize < 1 || gradAccumulation < 1 || checkpointEvery < 0 || evalEvery < 0 || warmup < 0) {
-        throw new IllegalArgumentException("steps, batch size and accumulation must be positive, checkpoint interval and warm-up not negative");
+        throw new IllegalArgumentException(
+            "steps, batch size and accumulation must be positive, checkpoint interval and warm-up not negative");
       }
       if (loss.takesNegatives() ? negatives < 1 : negatives < 0) {
-        throw new IllegalArgumentException("--loss " + loss.option() + " needs at least one negative per example, not " + negatives);
+        throw new IllegalArgumentException(
+            "--loss " + loss.option() + " needs at least one negative per example, not " + negatives);
       }
     }
 
