@@ -7,6 +7,8 @@ import dev.quire.training.run.TrainingRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -17,18 +19,21 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code quire train}: fine-tunes a LoRA adapter on the model, with checkpoints to resume from. */
-@Command(name = "train", description = "Fine-tune a LoRA adapter for retrieval (colpali-engine's recipe).")
+@Command(name = "train", description = "Fine-tune a LoRA adapter for retrieval (colpali-engine's recipe).",
+    subcommands = MineCommand.class)
 final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "The ColQwen3 checkpoint folder.")
+  // --model, --data and --out are required but checked in call(): picocli would demand a parent's
+  // required options of `quire train mine` too
+  @Option(names = "--model", paramLabel = "DIR", description = "The ColQwen3 checkpoint folder (required).")
   Path model;
 
   @Option(names = "--lora", paramLabel = "DIR", description = "Continue this adapter instead of a fresh one.")
   Path lora;
 
-  @Option(names = "--data", required = true, paramLabel = "SOURCE",
+  @Option(names = "--data", paramLabel = "SOURCE",
       description = "builtin:synthetic; queries:PAGES_DIR:QUERIES.jsonl; vidore:DIR (a ViDoRe-train Parquet table such as"
           + " vidore/colpali_train_set: query, image, optional image_filename and neg_image); or beir:DIR (corpus/, queries/,"
           + " qrels/: an example per query and relevant page)")
@@ -45,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--held-out", defaultValue = "0.1", description = "Share of documents held out (default ${DEFAULT-VALUE}).")
   double heldOut;
 
-  @Option(names = "--out", required = true, paramLabel = "RUN", description = "The run's folder.")
+  @Option(names = "--out", paramLabel = "RUN", description = "The run's folder (required).")
   Path out;
 
   @Option(names = "--resume", paramLabel = "RUN", description = "Continue from this run's newest checkpoint.")
@@ -54,8 +59,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "100", description = "Optimiser steps (default ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--batch-size", defaultValue = "8", description = "Examples a step (default ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = "8",
+      description = "Examples a micro-batch, the in-batch negatives of one another (default ${DEFAULT-VALUE}).")
   int batchSize;
+
+  @Option(names = "--grad-accumulation", defaultValue = "1", paramLabel = "K",
+      description = "Micro-batches a step, their gradients averaged: a step takes K x --batch-size examples"
+          + " (default ${DEFAULT-VALUE}).")
+  int gradAccumulation;
 
   @Option(names = "--lr", defaultValue = "5e-5", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
   double learningRate;
@@ -67,9 +78,14 @@ final class TrainCommand implements Callable<Integer> {
   String schedule;
 
   @Option(names = "--loss", defaultValue = "colbert",
-      description = "colbert or colbert-pairwise (default ${DEFAULT-VALUE}); the hard-negative losses are refused until"
-          + " the loop feeds negative pages.")
+      description = "colbert, colbert-pairwise, colbert-negative or colbert-pairwise-negative (default ${DEFAULT-VALUE});"
+          + " the last two need --negatives hard-negative pages per training example (see quire train mine).")
   String loss;
+
+  @Option(names = "--negatives", defaultValue = "1", paramLabel = "N",
+      description = "Hard-negative pages per example for the negative losses, the first N of each example's list;"
+          + " examples with fewer are left out and counted (default ${DEFAULT-VALUE}, as colpali-engine).")
+  int negatives;
 
   @Option(names = "--lora-rank", defaultValue = "32", description = "A fresh adapter's rank; alpha equals it (default ${DEFAULT-VALUE}).")
   int loraRank;
@@ -107,6 +123,19 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    List<String> missing = new ArrayList<>();
+    if (model == null) {
+      missing.add("--model=DIR");
+    }
+    if (data == null) {
+      missing.add("--data=SOURCE");
+    }
+    if (out == null) {
+      missing.add("--out=RUN");
+    }
+    if (!missing.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "Missing required options: " + String.join(", ", missing));
+    }
     PrintWriter stdout = spec.commandLine().getOut();
     TrainingData trainingData = readData();
     stdout.println("data: " + trainingData.report().summary() + "; " + trainingData.train().size()
@@ -115,23 +144,29 @@ final class TrainCommand implements Callable<Integer> {
     stdout.flush();
     LoraConfig fresh = new LoraConfig(loraRank, loraRank, loraDropout, false,
         new LoraConfig.Targets.Regex(LoraConfig.COLPALI_TARGETS), LoraConfig.Init.GAUSSIAN);
-    TrainingRun.Config config = new TrainingRun.Config(model, lora, fresh, out, steps, batchSize, learningRate, warmup,
+    TrainingRun.Config config = new TrainingRun.Config(model, lora, fresh, out, steps, batchSize, gradAccumulation, learningRate, warmup,
         enumOf(TrainingRun.Schedule.class, schedule, "--schedule"), enumOf(TrainingRun.Loss.class, loss, "--loss"),
-        weightDecay, maxGradNorm, seed, checkpointEvery, evalEvery, gradientCheckpointing);
+        negatives, weightDecay, maxGradNorm, seed, checkpointEvery, evalEvery, gradientCheckpointing);
     long already = resume == null ? 0 : TrainingRun.newestCheckpoint(resume).map(this::stepOf).orElse(0L);
     ProgressBar bar = quiet ? null : ProgressBars.builder("Training", steps, " steps").setInitialMax(steps).build();
     try {
       if (bar != null) {
         bar.stepTo(already);
       }
-      var records = new TrainingRun(config, trainingData, (record, total) -> {
+      TrainingRun run = new TrainingRun(config, trainingData, (record, total) -> {
         if (bar != null) {
           bar.stepTo(record.step());
           bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.2e %.1f ex/s",
               record.loss(), record.learningRate(), record.examplesPerSecond())
               + (record.heldOut() == null ? "" : String.format(Locale.ROOT, " nDCG@5 %.3f", record.heldOut().ndcgAt5())));
         }
-      }).run(resume, stopAt == null ? steps : stopAt);
+      });
+      if (run.leftOut() > 0) {
+        stdout.printf(Locale.ROOT, "left out %d of %d training examples with fewer than %d hard negatives%n",
+            run.leftOut(), trainingData.train().size(), negatives);
+        stdout.flush();
+      }
+      var records = run.run(resume, stopAt == null ? steps : stopAt);
       if (bar != null) {
         bar.close();
       }

@@ -3,14 +3,18 @@ package dev.quire.training.run;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.model.qwen3vl.Qwen3VLModel;
 import dev.quire.training.EagerAttention;
 import dev.quire.training.FreshAdapter;
 import dev.quire.training.LoraConfig;
 import dev.quire.training.TrainableColQwen3;
 import dev.quire.training.TrainableColQwen3.Pass;
 import dev.quire.training.data.ExampleOrder;
+import dev.quire.training.data.PageRef;
 import dev.quire.training.data.TrainingData;
 import dev.quire.training.data.TrainingExample;
 import dev.quire.training.loss.ContrastiveBatch;
@@ -61,25 +65,40 @@ public final class TrainingRun {
     Loss(LossConfig config) {
       this.config = config;
     }
+
+    /** Whether the loss scores each query against its own hard-negative pages besides the in-batch ones. */
+    public boolean takesNegatives() {
+      return this == COLBERT_NEGATIVE || this == COLBERT_PAIRWISE_NEGATIVE;
+    }
+
+    /** As {@code quire train --loss} spells it. */
+    public String option() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
   }
 
   /**
    * What a run does. {@code lora} continues an existing adapter (else a fresh one from {@code
-   * freshAdapter} and {@code seed}); {@code checkpointEvery} 0 saves only at the end;
-   * {@code gradientCheckpointing} recomputes each decoder layer in the backward pass instead of
-   * keeping its activations ({@link TrainableColQwen3#gradientCheckpointing}): the same gradients,
-   * but dropout masks drawn per layer, so a resumed run keeps the setting to repeat the run exactly.
+   * freshAdapter} and {@code seed}); a step takes {@code gradAccumulation} micro-batches of {@code
+   * batchSize} examples (the in-batch negatives are those of a micro-batch, as colpali-engine's
+   * accumulation); {@code checkpointEvery} 0 saves only at the end; {@code negatives} is the number
+   * of hard-negative pages each example brings to a loss that {@link Loss#takesNegatives() takes
+   * them} (the first of its list; unused by the in-batch losses); {@code gradientCheckpointing}
+   * recomputes each decoder layer in the backward pass instead of keeping its activations
+   * ({@link TrainableColQwen3#gradientCheckpointing}): the same gradients, but dropout masks drawn
+   * per layer, so a resumed run keeps the setting to repeat the run exactly.
    */
   public record Config(Path model, Path lora, LoraConfig freshAdapter, Path out, int steps, int batchSize,
-      double learningRate, int warmup, Schedule schedule, Loss loss, double weightDecay, double maxGradNorm,
-      long seed, int checkpointEvery, int evalEvery, boolean gradientCheckpointing) {
+      int gradAccumulation, double learningRate, int warmup, Schedule schedule, Loss loss, int negatives,
+      double weightDecay, double maxGradNorm, long seed, int checkpointEvery, int evalEvery,
+      boolean gradientCheckpointing) {
 
     /** Without gradient checkpointing. */
     public Config(Path model, Path lora, LoraConfig freshAdapter, Path out, int steps, int batchSize,
-        double learningRate, int warmup, Schedule schedule, Loss loss, double weightDecay, double maxGradNorm,
-        long seed, int checkpointEvery, int evalEvery) {
-      this(model, lora, freshAdapter, out, steps, batchSize, learningRate, warmup, schedule, loss, weightDecay,
-          maxGradNorm, seed, checkpointEvery, evalEvery, false);
+        int gradAccumulation, double learningRate, int warmup, Schedule schedule, Loss loss, int negatives,
+        double weightDecay, double maxGradNorm, long seed, int checkpointEvery, int evalEvery) {
+      this(model, lora, freshAdapter, out, steps, batchSize, gradAccumulation, learningRate, warmup, schedule, loss,
+          negatives, weightDecay, maxGradNorm, seed, checkpointEvery, evalEvery, false);
     }
 
     public Config {
@@ -87,9 +106,24 @@ public final class TrainingRun {
       Objects.requireNonNull(out, "out");
       Objects.requireNonNull(schedule, "schedule");
       Objects.requireNonNull(loss, "loss");
-      if (steps < 1 || batchSize < 1 || checkpointEvery < 0 || evalEvery < 0 || warmup < 0) {
-        throw new IllegalArgumentException("steps and batch size must be positive, checkpoint interval and warm-up not negative");
+      if (steps < 1 || batchSize < 1 || gradAccumulation < 1 || checkpointEvery < 0 || evalEvery < 0 || warmup < 0) {
+        throw new IllegalArgumentException(
+            "steps, batch size and accumulation must be positive, checkpoint interval and warm-up not negative");
       }
+      if (loss.takesNegatives() ? negatives < 1 : negatives < 0) {
+        throw new IllegalArgumentException(
+            "--loss " + loss.option() + " needs at least one negative per example, not " + negatives);
+      }
+    }
+
+    /** Examples an optimiser step consumes. */
+    int examplesPerStep() {
+      return batchSize * gradAccumulation;
+    }
+
+    /** The hard negatives a batch carries per example: 0 for the in-batch losses. */
+    int negativesPerExample() {
+      return loss.takesNegatives() ? negatives : 0;
     }
 
     LearningRateSchedule learningRateSchedule() {
@@ -103,9 +137,12 @@ public final class TrainingRun {
   /** Retrieval on the held-out split after a step. */
   public record HeldOut(double ndcgAt5, double recallAt1) {}
 
-  /** One optimiser step's figures, what the log and the progress bar show; {@code heldOut} null when not evaluated. */
-  public record StepRecord(long step, double loss, double learningRate, double gradNorm, double examplesPerSecond,
-      HeldOut heldOut) {
+  /**
+   * One optimiser step's figures, what the log and the progress bar show: {@code loss} the mean of
+   * its micro-batches' losses, {@code examples} those it consumed; {@code heldOut} null when not evaluated.
+   */
+  public record StepRecord(long step, double loss, double learningRate, double gradNorm, int examples,
+      double examplesPerSecond, HeldOut heldOut) {
     String csv() {
       return String.format(Locale.ROOT, "%d,%.8g,%.8g,%.8g,%.4g,", step, loss, learningRate, gradNorm, examplesPerSecond)
           + (heldOut == null ? "," : String.format(Locale.ROOT, "%.6f,%.6f", heldOut.ndcgAt5(), heldOut.recallAt1()));
@@ -118,28 +155,50 @@ public final class TrainingRun {
     void stepped(StepRecord record, int totalSteps);
   }
 
-  /** The figures a checkpoint folder carries next to the adapter and the trainer's state. */
-  public record CheckpointState(long step, long position, long seed, int batchSize, int steps, double bestNdcgAt5) {}
+  /**
+   * The figures a checkpoint folder carries next to the adapter and the trainer's state; {@code
+   * position} is the next example's place in the order. Checkpoints written before accumulation
+   * and negatives read as 1 micro-batch a step and none.
+   */
+  public record CheckpointState(long step, long position, long seed, int batchSize, int gradAccumulation,
+      int negatives, int steps, double bestNdcgAt5) {
+    public CheckpointState {
+      gradAccumulation = Math.max(1, gradAccumulation);
+    }
+  }
 
   private final Config config;
   private final TrainingData data;
+  private final List<TrainingExample> train;
   private final Listener listener;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * With a loss that {@link Loss#takesNegatives() takes negatives}, the training examples with
+   * fewer than {@code config.negatives()} are left out ({@link #leftOut()} says how many; mining
+   * leaves a few queries short) and a run where none has enough is refused.
+   */
   public TrainingRun(Config config, TrainingData data, Listener listener) {
     this.config = config;
     this.data = data;
     this.listener = listener;
-    if (config.loss() == Loss.COLBERT_NEGATIVE || config.loss() == Loss.COLBERT_PAIRWISE_NEGATIVE) {
-      // the loop builds in-batch batches; feeding each example's hard-negative pages is not wired
-      throw new IllegalArgumentException("--loss " + config.loss().name().toLowerCase(java.util.Locale.ROOT)
-          .replace('_', '-') + " needs hard-negative pages in the batches, which quire train does not"
-          + " feed yet; use colbert or colbert-pairwise");
+    int wanted = config.negativesPerExample();
+    this.train = data.train().stream().filter(e -> e.negatives().size() >= wanted).toList();
+    if (train.isEmpty() && !data.train().isEmpty()) {
+      throw new IllegalArgumentException("--loss " + config.loss().option() + " takes " + wanted
+          + " hard negative" + (wanted == 1 ? "" : "s") + " per example, but none of the " + data.train().size()
+          + " training examples has " + (wanted == 1 ? "one" : "that many") + "; add them with quire train mine,"
+          + " lower --negatives, or use colbert or colbert-pairwise");
     }
-    if (data.train().size() < config.batchSize()) {
+    if (train.size() < config.batchSize()) {
       throw new IllegalArgumentException("batch size " + config.batchSize() + " is larger than the "
-          + data.train().size() + " training examples");
+          + train.size() + " training examples" + (leftOut() > 0 ? " with " + wanted + " hard negatives" : ""));
     }
+  }
+
+  /** Training examples left out for having fewer hard negatives than the loss takes. */
+  public int leftOut() {
+    return data.train().size() - train.size();
   }
 
   /** The newest complete checkpoint in {@code run}, if any (a folder appears only once complete). */
@@ -184,9 +243,12 @@ public final class TrainingRun {
     Path adapter;
     if (checkpoint.isPresent()) {
       CheckpointState state = readState(checkpoint.get());
-      if (state.seed() != config.seed() || state.batchSize() != config.batchSize() || state.steps() != config.steps()) {
+      if (state.seed() != config.seed() || state.batchSize() != config.batchSize() || state.steps() != config.steps()
+          || state.gradAccumulation() != config.gradAccumulation() || state.negatives() != config.negativesPerExample()) {
         throw new IOException(checkpoint.get() + " was written by a run of " + state.steps() + " steps, seed "
-            + state.seed() + " and batch size " + state.batchSize() + "; resume with the same --steps, --seed and --batch-size");
+            + state.seed() + ", batch size " + state.batchSize() + ", " + state.gradAccumulation()
+            + " micro-batches a step and " + state.negatives() + " negatives per example; resume with the same"
+            + " --steps, --seed, --batch-size, --grad-accumulation and --negatives");
       }
       startStep = state.step();
       best = state.bestNdcgAt5();
@@ -207,7 +269,7 @@ public final class TrainingRun {
     recoverBest(config.out());
 
     LateInteractionLoss loss = new LateInteractionLoss(MaxSim.colpaliDefault(), config.loss().config);
-    ExampleOrder order = new ExampleOrder(data.train().size(), config.seed());
+    ExampleOrder order = new ExampleOrder(train.size(), config.seed());
     HeldOutEvaluation evaluation = new HeldOutEvaluation(data.heldOut(), config.batchSize());
     List<StepRecord> records = new ArrayList<>();
     try (ModelInputs inputs = ModelInputs.open(config.model());
@@ -232,23 +294,14 @@ public final class TrainingRun {
       }
       for (long step = startStep; step < stopAt; step++) {
         long started = System.nanoTime();
-        List<TrainingExample> batch = new ArrayList<>(config.batchSize());
-        for (int i = 0; i < config.batchSize(); i++) {
-          batch.add(data.train().get(order.at(step * config.batchSize() + i)));
-        }
-        var queries = batch.stream().map(e -> inputs.query(e.query())).toList();
-        var pages = new ArrayList<dev.quire.model.qwen3vl.Qwen3VLModel.Sequence>();
-        for (TrainingExample example : batch) {
-          pages.add(inputs.page(example.positive()));
+        List<Trainer.MicroBatch> micros = new ArrayList<>(config.gradAccumulation());
+        for (Inputs micro : microBatches(order, step, inputs)) {
+          micros.add(manager -> loss.loss(micro.embed(model, manager, Pass.TRAINING)));
         }
         // Dropout's masks follow DJL's seed: seeding each step from (seed, step) alone lets a
         // resumed run draw the masks the uninterrupted one drew.
         Engine.getEngine("PyTorch").setRandomSeed((int) (config.seed() * 1_000_003L + step));
-        Trainer.StepReport report = trainer.step(List.of(manager -> {
-          NDArray q = model.embed(manager, queries, Pass.TRAINING);
-          NDArray d = model.embed(manager, pages, Pass.TRAINING);
-          return loss.loss(ContrastiveBatch.inBatch(q, d));
-        }));
+        Trainer.StepReport report = trainer.step(micros);
         double seconds = (System.nanoTime() - started) / 1e9;
         long done = step + 1;
         HeldOut heldOut = null;
@@ -261,8 +314,9 @@ public final class TrainingRun {
             saveBest(model, done, heldOut);
           }
         }
-        StepRecord record = new StepRecord(report.step(), report.losses().getFirst(), report.learningRate(),
-            report.gradNorm(), config.batchSize() / seconds, heldOut);
+        double meanLoss = report.losses().stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+        StepRecord record = new StepRecord(report.step(), meanLoss, report.learningRate(), report.gradNorm(),
+            config.examplesPerStep(), config.examplesPerStep() / seconds, heldOut);
         records.add(record);
         writer.write(record.csv());
         writer.newLine();
@@ -280,6 +334,56 @@ public final class TrainingRun {
   }
 
   /**
+   * Step {@code step}'s micro-batches: micro-batch k takes the examples at positions {@code
+   * step * K * B + k * B ..} of the order, so the data position advances by K * B a step.
+   */
+  private List<Inputs> microBatches(ExampleOrder order, long step, ModelInputs inputs) throws IOException {
+    List<Inputs> micros = new ArrayList<>(config.gradAccumulation());
+    for (int k = 0; k < config.gradAccumulation(); k++) {
+      List<TrainingExample> batch = new ArrayList<>(config.batchSize());
+      for (int i = 0; i < config.batchSize(); i++) {
+        batch.add(train.get(order.at(step * config.examplesPerStep() + (long) k * config.batchSize() + i)));
+      }
+      micros.add(Inputs.of(batch, config.negativesPerExample(), inputs));
+    }
+    return micros;
+  }
+
+  /**
+   * One micro-batch's model inputs: queries, their positive pages and, for the negative losses,
+   * {@code perExample} hard-negative pages each (example-major), rendered as positives are.
+   */
+  record Inputs(List<Qwen3VLModel.Sequence> queries, List<Qwen3VLModel.Sequence> positives,
+      List<Qwen3VLModel.Sequence> negatives, int perExample) {
+
+    static Inputs of(List<TrainingExample> examples, int perExample, ModelInputs inputs) throws IOException {
+      List<Qwen3VLModel.Sequence> queries = new ArrayList<>();
+      List<Qwen3VLModel.Sequence> positives = new ArrayList<>();
+      List<Qwen3VLModel.Sequence> negatives = new ArrayList<>();
+      for (TrainingExample example : examples) {
+        queries.add(inputs.query(example.query()));
+        positives.add(inputs.page(example.positive()));
+        for (PageRef negative : example.negatives().subList(0, perExample)) {
+          negatives.add(inputs.page(negative));
+        }
+      }
+      return new Inputs(queries, positives, negatives, perExample);
+    }
+
+    /** The embeddings as the loss takes them: negatives {@code [B, N, Ln, d]} when there are any. */
+    ContrastiveBatch embed(TrainableColQwen3 model, NDManager manager, Pass pass) {
+      NDArray q = model.embed(manager, queries, pass);
+      NDArray d = model.embed(manager, positives, pass);
+      if (perExample == 0) {
+        return ContrastiveBatch.inBatch(q, d);
+      }
+      NDArray n = model.embed(manager, negatives, pass); // [B * N, Ln, d], padded to the longest negative
+      Shape shape = n.getShape();
+      return ContrastiveBatch.withNegatives(q, d, n.reshape(queries.size(), perExample, shape.get(1), shape.get(2)));
+    }
+  }
+
+  /**
    * Writes the adapter, the trainer's state and the run's position into a temporary folder and
    * renames it into place: a killed process leaves no {@code checkpoint-<step>} half written.
    */
@@ -289,7 +393,8 @@ public final class TrainingRun {
     deleteTree(temp);
     model.saveAdapter(temp);
     trainer.save(temp);
-    ObjectNode state = JSON.valueToTree(new CheckpointState(step, step * config.batchSize(), config.seed(), config.batchSize(), config.steps(), best));
+    ObjectNode state = JSON.valueToTree(new CheckpointState(step, step * config.examplesPerStep(), config.seed(),
+        config.batchSize(), config.gradAccumulation(), config.negativesPerExample(), config.steps(), best));
     Files.writeString(temp.resolve(STATE_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
     deleteTree(target);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -35,8 +35,8 @@ class TrainingRunTest {
   private static TrainingRun.Config config(Path out, int steps, int checkpointEvery) {
     LoraConfig lora = new LoraConfig(4, 8, 0.1, false, new LoraConfig.Targets.Regex(LoraConfig.COLPALI_TARGETS),
         LoraConfig.Init.GAUSSIAN);
-    return new TrainingRun.Config(Fixtures.path("colqwen3-tiny-128"), null, lora, out, steps, 2, 5e-3, 1,
-        TrainingRun.Schedule.LINEAR, TrainingRun.Loss.COLBERT, 0.01, 1.0, 11, checkpointEvery, 2);
+    return new TrainingRun.Config(Fixtures.path("colqwen3-tiny-128"), null, lora, out, steps, 2, 1, 5e-3, 1,
+        TrainingRun.Schedule.LINEAR, TrainingRun.Loss.COLBERT, 0, 0.01, 1.0, 11, checkpointEvery, 2);
   }
 
   @Test
@@ -111,8 +111,8 @@ class TrainingRunTest {
     List<List<Double>> losses = new ArrayList<>();
     for (boolean checkpointing : new boolean[] {false, true}) {
       Path out = dir.resolve("checkpointing-" + checkpointing);
-      var records = new TrainingRun(new TrainingRun.Config(Fixtures.path("colqwen3-tiny-128"), null, lora, out, 3, 2,
-          5e-3, 0, TrainingRun.Schedule.LINEAR, TrainingRun.Loss.COLBERT, 0.01, 1.0, 11, 0, 0, checkpointing), data, null)
+      var records = new TrainingRun(new TrainingRun.Config(Fixtures.path("colqwen3-tiny-128"), null, lora, out, 3, 2, 1,
+          5e-3, 0, TrainingRun.Schedule.LINEAR, TrainingRun.Loss.COLBERT, 0, 0.01, 1.0, 11, 0, 0, checkpointing), data, null)
           .run(null);
       losses.add(records.stream().map(TrainingRun.StepRecord::loss).toList());
     }
