@@ -31,10 +31,10 @@ final class Layers {
 
   /** RMSNorm over the last axis in float32: {@code w * (x * rsqrt(mean(x^2) + eps))}. */
   static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
-    NDArray wide = x.toType(DataType.FLOAT32, false);
+    NDArray wide = Casts.to(x, DataType.FLOAT32);
     NDArray variance = wide.square().mean(new int[] {-1}, true);
     NDArray normed = wide.mul(variance.add(eps).pow(scalar(x.getManager(), -0.5f)));
-    return normed.toType(x.getDataType(), false).mul(weight);
+    return Casts.to(normed, x.getDataType()).mul(weight);
   }
 
   /**
