@@ -10,7 +10,8 @@ VisualRetrieverCollator, ColbertLoss) with PEFT 0.20 on those batches in the sam
 AdamW (weight decay 0), linear schedule with the same warm-up, clipping at 1, eager attention, float32,
 torch.set_num_threads(threads). Prints examples/s: the median over steps 3.. of the wall time between the
 ends of consecutive steps (data collation included, as Quire's step time includes its input preparation),
-and writes RUN/python-throughput.json.
+and writes RUN/python-throughput.json. With --epochs 2 the rate is the second pass's, to set against `quire train` on
+RUN/python-data/queries.jsonl (the same examples) for two passes, whose second pass has every page prepared.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def main() -> None:
     parser.add_argument("--run", type=Path, required=True)
     parser.add_argument("--threads", type=int, default=None, help="default: the run's")
     parser.add_argument("--steps", type=int, default=None, help="default: every exported step")
+    parser.add_argument("--epochs", type=int, default=1,
+                        help="passes over those steps; with 2 or more, the rate is the last pass's (steady state)")
     args = parser.parse_args()
     folder = args.run / "python-data"
     spec = json.loads((folder / "batches.json").read_text())
@@ -97,7 +100,7 @@ def main() -> None:
     batch = spec["batch_size"]
     exported = len(spec["examples"]) // batch
     steps = min(args.steps or exported, exported)
-    rows = spec["examples"][: steps * batch]
+    rows = spec["examples"][: steps * batch] * args.epochs
 
     processor = ColQwen3Processor.from_pretrained(spec["model"])
     base = tiny_model.ColQwen3Dim128.from_pretrained(spec["model"], dtype=torch.float32, attn_implementation="eager")
@@ -108,7 +111,7 @@ def main() -> None:
     clock = StepClock()
     with tempfile.TemporaryDirectory() as scratch:
         training_args = TrainingArguments(
-            output_dir=scratch, per_device_train_batch_size=batch, max_steps=steps, learning_rate=spec["lr"],
+            output_dir=scratch, per_device_train_batch_size=batch, max_steps=steps * args.epochs, learning_rate=spec["lr"],
             warmup_steps=spec["warmup"], lr_scheduler_type="linear", weight_decay=0.0, max_grad_norm=1.0,
             logging_steps=1, save_strategy="no", report_to=[], use_cpu=True, seed=spec["seed"],
             dataloader_num_workers=0, remove_unused_columns=False, disable_tqdm=True)
@@ -120,16 +123,21 @@ def main() -> None:
         trainer.train()
         total = time.perf_counter() - started
     durations = [b - a for a, b in zip(clock.ends, clock.ends[1:])]
-    measured = durations[2:] if len(durations) > 3 else durations[1:] or durations
+    if args.epochs > 1:
+        measured = durations[-steps:]
+        which = f"steps {len(durations) - steps + 1}..{len(durations)}"
+    else:
+        measured = durations[2:] if len(durations) > 3 else durations[1:] or durations
+        which = f"steps {len(durations) - len(measured) + 1}..{len(durations)}"
     rate = batch / statistics.median(measured)
     result = {
         "examples_per_s": rate, "steps": steps, "batch_size": batch, "threads": threads,
         "step_seconds": durations, "losses": clock.losses, "trainable_parameters": trainable,
-        "total_seconds": total, "torch": torch.__version__,
+        "total_seconds": total, "torch": torch.__version__, "measured": which,
     }
     (args.run / "python-throughput.json").write_text(json.dumps(result, indent=2))
-    print(f"colpali-engine ContrastiveTrainer: {rate:.2f} examples/s (median of steps 3..{steps}, batch {batch},"
-          f" {threads} threads); losses {[round(x, 4) for x in clock.losses]}")
+    print(f"colpali-engine ContrastiveTrainer: {rate:.2f} examples/s (median of {which}, batch {batch},"
+          f" {threads} threads); losses {[round(x, 4) for x in clock.losses[:6]]} ...")
 
 
 if __name__ == "__main__":

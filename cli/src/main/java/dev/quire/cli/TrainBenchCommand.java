@@ -254,6 +254,14 @@ final class TrainBenchCommand implements Callable<Integer> {
         .put("lora_targets", loraTargets).put("seed", seed).put("threads", Runtime.getRuntime().availableProcessors());
     exported.set("examples", rows);
     Files.writeString(folder.resolve("batches.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(exported));
+    // The same examples as a queries file, so quire train can time itself on exactly these pages
+    // (--data queries:RUN/python-data:RUN/python-data/queries.jsonl --held-out 0).
+    StringBuilder queries = new StringBuilder();
+    for (var row : rows) {
+      queries.append(JSON.writeValueAsString(JSON.createObjectNode().put("query", row.get("query").asText())
+          .put("file", row.get("image").asText()).put("page", 1))).append('\n');
+    }
+    Files.writeString(folder.resolve("queries.jsonl"), queries);
     stdout.printf("wrote %d steps of batches (%d pages) to %s for tools/reference/bench_train.py%n", exportSteps,
         written.size(), folder);
   }

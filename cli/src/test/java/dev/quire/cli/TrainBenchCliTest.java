@@ -58,5 +58,7 @@ class TrainBenchCliTest {
     for (JsonNode example : batches.get("examples")) {
       assertThat(out.resolve("python-data").resolve(example.get("image").asText())).isRegularFile();
     }
+    assertThat(Files.readAllLines(out.resolve("python-data/queries.jsonl"))).hasSize(8)
+        .allMatch(line -> line.matches("\\{\"query\":\".+\",\"file\":\"page-\\d+\\.png\",\"page\":1}"));
   }
 }
