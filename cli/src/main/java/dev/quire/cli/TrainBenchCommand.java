@@ -1,5 +1,6 @@
 package dev.quire.cli;
 
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +14,7 @@ import dev.quire.evaluation.Metrics;
 import dev.quire.evaluation.MetricsConfig;
 import dev.quire.evaluation.ScoredDoc;
 import dev.quire.evaluation.benchmark.PlainBm25;
+import dev.quire.model.TorchRuntime;
 import dev.quire.training.FreshAdapter;
 import dev.quire.training.LoraConfig;
 import dev.quire.training.data.ExampleOrder;
@@ -26,9 +28,12 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.awt.Color;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -155,7 +160,7 @@ final class TrainBenchCommand implements Callable<Integer> {
         stdout.flush();
       }
     }).run(null, scheduleSteps, deadline);
-    double wallSeconds = (java.time.Duration.between(started, Instant.now()).toMillis()) / 1e3;
+    double wallSeconds = (Duration.between(started, Instant.now()).toMillis()) / 1e3;
 
     Report report = new Report(data, heldOutPages.size(), lora, scheduleSteps, records, untrained, bm25, wallSeconds);
     writeReport(report);
@@ -163,6 +168,12 @@ final class TrainBenchCommand implements Callable<Integer> {
     stdout.print(report.summary());
     stdout.printf("report and curves in %s (report.md, report.json, loss.png, held-out.png)%n", out);
     return 0;
+  }
+
+  /** libtorch's intra-op threads, what the training steps run on (bench_train.py sets torch's to the same). */
+  private static int threads() {
+    TorchRuntime.init();
+    return JniUtils.getNumThreads();
   }
 
   /** BM25's figures on the held-out split. */
@@ -251,7 +262,7 @@ final class TrainBenchCommand implements Callable<Integer> {
     ObjectNode exported = JSON.createObjectNode();
     exported.put("model", model.toAbsolutePath().toString()).put("batch_size", batchSize).put("lr", learningRate)
         .put("warmup", warmup).put("lora_rank", loraRank).put("lora_alpha", loraRank).put("lora_dropout", loraDropout)
-        .put("lora_targets", loraTargets).put("seed", seed).put("threads", Runtime.getRuntime().availableProcessors());
+        .put("lora_targets", loraTargets).put("seed", seed).put("threads", threads());
     exported.set("examples", rows);
     Files.writeString(folder.resolve("batches.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(exported));
     // The same examples as a queries file, so quire train can time itself on exactly these pages
@@ -272,7 +283,7 @@ final class TrainBenchCommand implements Callable<Integer> {
 
     TrainingRun.StepRecord bestEvaluated() {
       return records.stream().filter(r -> r.heldOut() != null)
-          .max(java.util.Comparator.comparingDouble(r -> r.heldOut().ndcgAt5())).orElse(null);
+          .max(Comparator.comparingDouble(r -> r.heldOut().ndcgAt5())).orElse(null);
     }
 
     TrainingRun.StepRecord lastEvaluated() {
@@ -313,7 +324,7 @@ final class TrainBenchCommand implements Callable<Integer> {
         .put("held_out_pages", report.heldOutPages()).put("minutes", minutes).put("schedule_steps", report.scheduleSteps())
         .put("batch_size", batchSize).put("lr", learningRate).put("warmup", warmup).put("lora_rank", loraRank)
         .put("lora_dropout", loraDropout).put("lora_targets", loraTargets).put("seed", seed).put("eval_every", evalEvery)
-        .put("threads", Runtime.getRuntime().availableProcessors());
+        .put("threads", threads());
     json.putObject("untrained").put("ndcg@5", report.untrained().ndcgAt5()).put("recall@1", report.untrained().recallAt1());
     json.putObject("bm25").put("ndcg@5", report.bm25().ndcgAt5()).put("recall@1", report.bm25().recallAt1())
         .put("pages_without_text", report.bm25().pagesWithoutText()).put("description", PlainBm25.DESCRIPTION);
@@ -335,7 +346,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             + " batch %d, lr %.1e (linear, %d warm-up steps), ColbertLoss, seed %d; %d threads.%n%n",
         model, documents, heldOut * 100, report.data().train().size(), report.data().heldOut().size(),
         report.heldOutPages(), loraRank, loraRank, loraDropout, loraTargets, batchSize, learningRate, warmup, seed,
-        Runtime.getRuntime().availableProcessors()));
+        threads()));
     md.append("```\n").append(report.summary()).append("```\n\n");
     md.append("| | nDCG@5 | Recall@1 |\n|---|---|---|\n");
     md.append(String.format(Locale.ROOT, "| untrained (fresh adapter, B = 0) | %.4f | %.4f |%n", report.untrained().ndcgAt5(),
@@ -368,8 +379,8 @@ final class TrainBenchCommand implements Callable<Integer> {
       mean[i] = sum / Math.min(i + 1, window);
     }
     XYChart loss = chart("Training loss (ColbertLoss, in-batch)", "step", "loss");
-    loss.addSeries("per step", steps, losses).setMarker(SeriesMarkers.NONE).setLineColor(new java.awt.Color(170, 190, 230));
-    loss.addSeries("mean of " + window, steps, mean).setMarker(SeriesMarkers.NONE).setLineColor(java.awt.Color.BLUE);
+    loss.addSeries("per step", steps, losses).setMarker(SeriesMarkers.NONE).setLineColor(new Color(170, 190, 230));
+    loss.addSeries("mean of " + window, steps, mean).setMarker(SeriesMarkers.NONE).setLineColor(Color.BLUE);
     save(loss, out.resolve("loss.png"));
 
     List<Double> xs = new ArrayList<>(List.of(0.0));
@@ -388,10 +399,10 @@ final class TrainBenchCommand implements Callable<Integer> {
     held.addSeries("Recall@1", x, recall.stream().mapToDouble(Double::doubleValue).toArray()).setMarker(SeriesMarkers.DIAMOND);
     double end = Math.max(1, x[x.length - 1]);
     held.addSeries("BM25 nDCG@5", new double[] {0, end}, new double[] {report.bm25().ndcgAt5(), report.bm25().ndcgAt5()})
-        .setMarker(SeriesMarkers.NONE).setLineColor(java.awt.Color.GRAY);
+        .setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY);
     held.addSeries("untrained + 0.10", new double[] {0, end},
             new double[] {report.untrained().ndcgAt5() + 0.10, report.untrained().ndcgAt5() + 0.10})
-        .setMarker(SeriesMarkers.NONE).setLineColor(java.awt.Color.LIGHT_GRAY);
+        .setMarker(SeriesMarkers.NONE).setLineColor(Color.LIGHT_GRAY);
     held.getStyler().setYAxisMin(0.0);
     held.getStyler().setYAxisMax(Math.min(1.0, Math.max(0.5, Arrays.stream(
         new double[] {report.bm25().ndcgAt5(), ndcg.stream().mapToDouble(Double::doubleValue).max().orElse(0)}).max()
@@ -402,7 +413,7 @@ final class TrainBenchCommand implements Callable<Integer> {
   private static XYChart chart(String title, String x, String y) {
     XYChart chart = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle(x).yAxisTitle(y).build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setYAxisDecimalPattern("0.00");
     chart.getStyler().setXAxisDecimalPattern("#,##0");
     return chart;
