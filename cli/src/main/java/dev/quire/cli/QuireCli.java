@@ -35,6 +35,7 @@ public final class QuireCli {
     SUBCOMMANDS.put("delete", DeleteCommand::new);
     SUBCOMMANDS.put("serve", ServeCommand::new);
     SUBCOMMANDS.put("train", TrainCommand::new);
+    SUBCOMMANDS.put("train-bench", TrainBenchCommand::new);
     SUBCOMMANDS.put("embed", EmbedCommand::new);
     SUBCOMMANDS.put("generate", GenerateCommand::new);
     SUBCOMMANDS.put("classify", ClassifyCommand::new);

@@ -93,6 +93,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lora-dropout", defaultValue = "0.1", description = "A fresh adapter's dropout (default ${DEFAULT-VALUE}).")
   double loraDropout;
 
+  @Option(names = "--lora-targets", paramLabel = "REGEX", defaultValue = LoraConfig.COLPALI_TARGETS,
+      description = "A fresh adapter's modules, a PEFT regular expression (default colpali-engine's: the decoder and the projection).")
+  String loraTargets;
+
   @Option(names = "--weight-decay", defaultValue = "0.0", description = "AdamW's weight decay (default ${DEFAULT-VALUE}).")
   double weightDecay;
 
@@ -143,7 +147,7 @@ final class TrainCommand implements Callable<Integer> {
     trainingData.report().skipped().stream().limit(20).forEach(line -> stdout.println("  skipped " + line));
     stdout.flush();
     LoraConfig fresh = new LoraConfig(loraRank, loraRank, loraDropout, false,
-        new LoraConfig.Targets.Regex(LoraConfig.COLPALI_TARGETS), LoraConfig.Init.GAUSSIAN);
+        new LoraConfig.Targets.Regex(loraTargets), LoraConfig.Init.GAUSSIAN);
     TrainingRun.Config config = new TrainingRun.Config(model, lora, fresh, out, steps, batchSize, gradAccumulation, learningRate, warmup,
         enumOf(TrainingRun.Schedule.class, schedule, "--schedule"), enumOf(TrainingRun.Loss.class, loss, "--loss"),
         negatives, weightDecay, maxGradNorm, seed, checkpointEvery, evalEvery, gradientCheckpointing);

@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  * underscores), no stemming, no stop words, k1 1.2, b 0.75, Lucene's idf (log(1 + (N - df + 0.5) /
  * (df + 0.5))), every query token counted as often as it occurs. In memory, for evaluation only.
  */
-final class PlainBm25 {
+public final class PlainBm25 {
 
-  static final String DESCRIPTION = "k1 1.2, b 0.75, lower-cased word tokens, no stemming, no stop words";
+  public static final String DESCRIPTION = "k1 1.2, b 0.75, lower-cased word tokens, no stemming, no stop words";
 
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}_]+");
   private static final double K1 = 1.2;
@@ -39,7 +39,7 @@ final class PlainBm25 {
     this.postings = postings;
   }
 
-  static Builder builder() {
+  public static Builder builder() {
     return new Builder();
   }
 
@@ -57,7 +57,7 @@ final class PlainBm25 {
   }
 
   /** The best {@code n} documents with a positive score, best first (ties by insertion order). */
-  List<ScoredDoc> search(String query, int n) {
+  public List<ScoredDoc> search(String query, int n) {
     double[] scores = new double[ids.size()];
     int total = ids.size();
     for (String token : tokens(query)) {
@@ -91,12 +91,12 @@ final class PlainBm25 {
     return ranked.reversed();
   }
 
-  static final class Builder {
+  public static final class Builder {
     private final List<String> ids = new ArrayList<>();
     private final List<Integer> lengths = new ArrayList<>();
     private final Map<String, List<Posting>> postings = new HashMap<>();
 
-    Builder add(String id, String text) {
+    public Builder add(String id, String text) {
       int doc = ids.size();
       ids.add(id);
       List<String> tokens = tokens(text);
@@ -107,7 +107,7 @@ final class PlainBm25 {
       return this;
     }
 
-    PlainBm25 build() {
+    public PlainBm25 build() {
       return new PlainBm25(List.copyOf(ids), lengths.stream().mapToInt(Integer::intValue).toArray(), postings);
     }
   }

@@ -230,6 +230,15 @@ public final class TrainingRun {
    * over several sittings); the schedule still spans {@code config.steps()}.
    */
   public List<StepRecord> run(Path resumeFrom, int stopAt) throws IOException {
+    return run(resumeFrom, stopAt, null);
+  }
+
+  /**
+   * As {@link #run(Path, int)} but also stops, evaluated and with a checkpoint, after the step
+   * during which {@code deadline} (null for none) passed: a run on a time budget (the benchmark's
+   * {@code --minutes}), whose schedule still spans {@code config.steps()}.
+   */
+  public List<StepRecord> run(Path resumeFrom, int stopAt, java.time.Instant deadline) throws IOException {
     if (stopAt < 1 || stopAt > config.steps()) {
       throw new IllegalArgumentException("stop step " + stopAt + " is not in 1.." + config.steps());
     }
@@ -304,9 +313,10 @@ public final class TrainingRun {
         Trainer.StepReport report = trainer.step(micros);
         double seconds = (System.nanoTime() - started) / 1e9;
         long done = step + 1;
+        boolean timeUp = deadline != null && !java.time.Instant.now().isBefore(deadline);
         HeldOut heldOut = null;
         if (config.evalEvery() > 0 && !evaluation.isEmpty()
-            && (done % config.evalEvery() == 0 || done == config.steps())) {
+            && (done % config.evalEvery() == 0 || done == config.steps() || timeUp)) {
           HeldOutEvaluation.Result result = evaluation.evaluate(model, inputs);
           heldOut = new HeldOut(result.ndcgAt5(), result.recallAt1());
           if (heldOut.ndcgAt5() > best) {
@@ -324,13 +334,30 @@ public final class TrainingRun {
         if (listener != null) {
           listener.stepped(record, config.steps());
         }
-        if ((config.checkpointEvery() > 0 && done % config.checkpointEvery() == 0) || done == stopAt) {
+        if ((config.checkpointEvery() > 0 && done % config.checkpointEvery() == 0) || done == stopAt || timeUp) {
           saveCheckpoint(model, trainer, done, best);
           TrainingCurves.write(config.out());
+        }
+        if (timeUp) {
+          break;
         }
       }
     }
     return records;
+  }
+
+  /**
+   * The held-out figures of {@code adapter} on {@code model} as {@code --eval-every} measures them
+   * (evaluation pass, MaxSim over the held-out pages): e.g. a fresh adapter, B = 0, for the
+   * untrained model's figure.
+   */
+  public static HeldOut evaluate(Path model, Path adapter, java.util.List<TrainingExample> heldOut, int batchSize)
+      throws IOException {
+    try (ModelInputs inputs = ModelInputs.open(model);
+        TrainableColQwen3 trainable = TrainableColQwen3.load(model, adapter, Device.cpu(), EagerAttention::causal)) {
+      HeldOutEvaluation.Result result = new HeldOutEvaluation(heldOut, batchSize).evaluate(trainable, inputs);
+      return new HeldOut(result.ndcgAt5(), result.recallAt1());
+    }
   }
 
   /**
