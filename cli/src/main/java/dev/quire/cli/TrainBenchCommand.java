@@ -22,17 +22,14 @@ import dev.quire.training.data.PageRef;
 import dev.quire.training.data.TrainingData;
 import dev.quire.training.data.TrainingExample;
 import dev.quire.training.data.TrainingSources;
+import dev.quire.training.run.TrainingCurves;
 import dev.quire.training.run.TrainingRun;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.awt.Color;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,12 +37,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -96,15 +89,7 @@ final class TrainBenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "20", description = "Warm-up steps (default ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--lora-rank", defaultValue = "32", description = "The fresh adapter's rank; alpha equals it (default ${DEFAULT-VALUE}).")
-  int loraRank;
-
-  @Option(names = "--lora-dropout", defaultValue = "0.1", description = "The fresh adapter's dropout (default ${DEFAULT-VALUE}).")
-  double loraDropout;
-
-  @Option(names = "--lora-targets", paramLabel = "REGEX", defaultValue = LoraConfig.COLPALI_TARGETS,
-      description = "The modules the adapter trains, a PEFT regular expression (default colpali-engine's: the decoder and the projection, not the vision tower).")
-  String loraTargets;
+  @Mixin FreshAdapterOptions adapter;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seeds the corpus, split, adapter, order and dropout (default ${DEFAULT-VALUE}).")
   long seed;
@@ -126,8 +111,7 @@ final class TrainBenchCommand implements Callable<Integer> {
         data.report().summary(), data.train().size(), data.heldOut().size(), heldOutPages.size());
     stdout.flush();
 
-    LoraConfig lora = new LoraConfig(loraRank, loraRank, loraDropout, false, new LoraConfig.Targets.Regex(loraTargets),
-        LoraConfig.Init.GAUSSIAN);
+    LoraConfig lora = adapter.config();
     Path run = out.resolve("run");
     Path initial = run.resolve("initial-adapter");
     if (!Files.isDirectory(initial)) {
@@ -271,8 +255,8 @@ final class TrainBenchCommand implements Callable<Integer> {
     }
     ObjectNode exported = JSON.createObjectNode();
     exported.put("model", model.toAbsolutePath().toString()).put("batch_size", batchSize).put("lr", learningRate)
-        .put("warmup", warmup).put("lora_rank", loraRank).put("lora_alpha", loraRank).put("lora_dropout", loraDropout)
-        .put("lora_targets", loraTargets).put("seed", seed).put("threads", threads());
+        .put("warmup", warmup).put("lora_rank", adapter.rank).put("lora_alpha", adapter.rank).put("lora_dropout", adapter.dropout)
+        .put("lora_targets", adapter.targets).put("seed", seed).put("threads", threads());
     exported.set("examples", rows);
     Files.writeString(folder.resolve("batches.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(exported));
     // The same examples as a queries file, so quire train can time itself on exactly these pages
@@ -332,8 +316,8 @@ final class TrainBenchCommand implements Callable<Integer> {
     setup.put("model", model.toAbsolutePath().toString()).put("documents", documents).put("held_out_share", heldOut)
         .put("train_examples", report.data().train().size()).put("held_out_queries", report.data().heldOut().size())
         .put("held_out_pages", report.heldOutPages()).put("minutes", minutes).put("schedule_steps", report.scheduleSteps())
-        .put("batch_size", batchSize).put("lr", learningRate).put("warmup", warmup).put("lora_rank", loraRank)
-        .put("lora_dropout", loraDropout).put("lora_targets", loraTargets).put("seed", seed).put("eval_every", evalEvery)
+        .put("batch_size", batchSize).put("lr", learningRate).put("warmup", warmup).put("lora_rank", adapter.rank)
+        .put("lora_dropout", adapter.dropout).put("lora_targets", adapter.targets).put("seed", seed).put("eval_every", evalEvery)
         .put("threads", threads());
     json.putObject("untrained").put("ndcg@5", report.untrained().ndcgAt5()).put("recall@1", report.untrained().recallAt1());
     json.putObject("bm25").put("ndcg@5", report.bm25().ndcgAt5()).put("recall@1", report.bm25().recallAt1())
@@ -355,7 +339,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             + " examples, %d held-out queries over %d held-out pages. LoRA r %d (alpha %d, dropout %.2f), targets `%s`;"
             + " batch %d, lr %.1e (linear, %d warm-up steps), ColbertLoss, seed %d; %d threads.%n%n",
         model, documents, heldOut * 100, report.data().train().size(), report.data().heldOut().size(),
-        report.heldOutPages(), loraRank, loraRank, loraDropout, loraTargets, batchSize, learningRate, warmup, seed,
+        report.heldOutPages(), adapter.rank, adapter.rank, adapter.dropout, adapter.targets, batchSize, learningRate, warmup, seed,
         threads()));
     md.append("```\n").append(report.summary()).append("```\n\n");
     md.append("| | nDCG@5 | Recall@1 |\n|---|---|---|\n");
@@ -373,65 +357,18 @@ final class TrainBenchCommand implements Callable<Integer> {
     Files.writeString(out.resolve("report.md"), md);
   }
 
-  /** loss.png (each step's loss and a moving mean) and held-out.png (nDCG@5 and Recall@1 against the step, BM25's line). */
+  /**
+   * loss.png (each step's loss and its trailing mean) and held-out.png (nDCG@5 and Recall@1 against
+   * the step, from the untrained figure at step 0, with BM25's line and the target's).
+   */
   private void writeCurves(Report report) throws IOException {
-    List<TrainingRun.StepRecord> records = report.records();
-    if (records.isEmpty()) {
+    List<TrainingCurves.Row> rows = TrainingCurves.read(out.resolve("run").resolve(TrainingRun.LOG_FILE));
+    if (rows.isEmpty()) {
       return;
     }
-    double[] steps = records.stream().mapToDouble(TrainingRun.StepRecord::step).toArray();
-    double[] losses = records.stream().mapToDouble(TrainingRun.StepRecord::loss).toArray();
-    int window = Math.max(1, Math.min(50, losses.length / 10));
-    double[] mean = new double[losses.length];
-    double sum = 0;
-    for (int i = 0; i < losses.length; i++) {
-      sum += losses[i] - (i >= window ? losses[i - window] : 0);
-      mean[i] = sum / Math.min(i + 1, window);
-    }
-    XYChart loss = chart("Training loss (ColbertLoss, in-batch)", "step", "loss");
-    loss.addSeries("per step", steps, losses).setMarker(SeriesMarkers.NONE).setLineColor(new Color(170, 190, 230));
-    loss.addSeries("mean of " + window, steps, mean).setMarker(SeriesMarkers.NONE).setLineColor(Color.BLUE);
-    save(loss, out.resolve("loss.png"));
-
-    List<Double> xs = new ArrayList<>(List.of(0.0));
-    List<Double> ndcg = new ArrayList<>(List.of(report.untrained().ndcgAt5()));
-    List<Double> recall = new ArrayList<>(List.of(report.untrained().recallAt1()));
-    for (TrainingRun.StepRecord r : records) {
-      if (r.heldOut() != null) {
-        xs.add((double) r.step());
-        ndcg.add(r.heldOut().ndcgAt5());
-        recall.add(r.heldOut().recallAt1());
-      }
-    }
-    XYChart held = chart("Held-out retrieval (step 0: untrained)", "step", "score");
-    double[] x = xs.stream().mapToDouble(Double::doubleValue).toArray();
-    held.addSeries("nDCG@5", x, ndcg.stream().mapToDouble(Double::doubleValue).toArray()).setMarker(SeriesMarkers.CIRCLE);
-    held.addSeries("Recall@1", x, recall.stream().mapToDouble(Double::doubleValue).toArray()).setMarker(SeriesMarkers.DIAMOND);
-    double end = Math.max(1, x[x.length - 1]);
-    held.addSeries("BM25 nDCG@5", new double[] {0, end}, new double[] {report.bm25().ndcgAt5(), report.bm25().ndcgAt5()})
-        .setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY);
-    held.addSeries("untrained + 0.10", new double[] {0, end},
-            new double[] {report.untrained().ndcgAt5() + 0.10, report.untrained().ndcgAt5() + 0.10})
-        .setMarker(SeriesMarkers.NONE).setLineColor(Color.LIGHT_GRAY);
-    held.getStyler().setYAxisMin(0.0);
-    held.getStyler().setYAxisMax(Math.min(1.0, Math.max(0.5, Arrays.stream(
-        new double[] {report.bm25().ndcgAt5(), ndcg.stream().mapToDouble(Double::doubleValue).max().orElse(0)}).max()
-        .orElse(0) + 0.1)));
-    save(held, out.resolve("held-out.png"));
-  }
-
-  private static XYChart chart(String title, String x, String y) {
-    XYChart chart = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle(x).yAxisTitle(y).build();
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    chart.getStyler().setChartBackgroundColor(Color.WHITE);
-    chart.getStyler().setYAxisDecimalPattern("0.00");
-    chart.getStyler().setXAxisDecimalPattern("#,##0");
-    return chart;
-  }
-
-  private static void save(XYChart chart, Path file) throws IOException {
-    try (OutputStream stream = Files.newOutputStream(file)) {
-      BitmapEncoder.saveBitmap(chart, stream, BitmapEncoder.BitmapFormat.PNG);
-    }
+    TrainingCurves.save(out.resolve("loss.png"), TrainingCurves.lossChart(rows));
+    TrainingCurves.save(out.resolve("held-out.png"), TrainingCurves.heldOutChart(rows, report.untrained(), List.of(
+        new TrainingCurves.Reference("BM25 nDCG@5", report.bm25().ndcgAt5()),
+        new TrainingCurves.Reference("untrained + 0.10", report.untrained().ndcgAt5() + 0.10))));
   }
 }

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -87,15 +88,7 @@ final class TrainCommand implements Callable<Integer> {
           + " examples with fewer are left out and counted (default ${DEFAULT-VALUE}, as colpali-engine).")
   int negatives;
 
-  @Option(names = "--lora-rank", defaultValue = "32", description = "A fresh adapter's rank; alpha equals it (default ${DEFAULT-VALUE}).")
-  int loraRank;
-
-  @Option(names = "--lora-dropout", defaultValue = "0.1", description = "A fresh adapter's dropout (default ${DEFAULT-VALUE}).")
-  double loraDropout;
-
-  @Option(names = "--lora-targets", paramLabel = "REGEX", defaultValue = LoraConfig.COLPALI_TARGETS,
-      description = "A fresh adapter's modules, a PEFT regular expression (default colpali-engine's: the decoder and the projection).")
-  String loraTargets;
+  @Mixin FreshAdapterOptions adapter;
 
   @Option(names = "--weight-decay", defaultValue = "0.0", description = "AdamW's weight decay (default ${DEFAULT-VALUE}).")
   double weightDecay;
@@ -146,8 +139,7 @@ final class TrainCommand implements Callable<Integer> {
         + " to train on, " + trainingData.heldOut().size() + " held out");
     trainingData.report().skipped().stream().limit(20).forEach(line -> stdout.println("  skipped " + line));
     stdout.flush();
-    LoraConfig fresh = new LoraConfig(loraRank, loraRank, loraDropout, false,
-        new LoraConfig.Targets.Regex(loraTargets), LoraConfig.Init.GAUSSIAN);
+    LoraConfig fresh = adapter.config();
     TrainingRun.Config config = new TrainingRun.Config(model, lora, fresh, out, steps, batchSize, gradAccumulation, learningRate, warmup,
         enumOf(TrainingRun.Schedule.class, schedule, "--schedule"), enumOf(TrainingRun.Loss.class, loss, "--loss"),
         negatives, weightDecay, maxGradNorm, seed, checkpointEvery, evalEvery, gradientCheckpointing);

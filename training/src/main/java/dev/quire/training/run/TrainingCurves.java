@@ -54,19 +54,27 @@ public final class TrainingCurves {
     return rows;
   }
 
+  /** A horizontal line on the held-out chart: a baseline such as BM25's figure. */
+  public record Reference(String name, double value) {}
+
   /** Draws the run's log into {@code run/curves.png} (written aside, then renamed into place). */
   public static Path write(Path run) throws IOException {
     List<Row> rows = read(run.resolve(TrainingRun.LOG_FILE));
-    Path target = run.resolve(FILE);
-    Path temp = run.resolve("." + FILE + ".tmp");
-    try (OutputStream out = Files.newOutputStream(temp)) {
-      BitmapEncoder.saveBitmap(List.of(lossChart(rows), heldOutChart(rows)), 1, 2, out, BitmapEncoder.BitmapFormat.PNG);
-    }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return target;
+    return save(run.resolve(FILE), lossChart(rows), heldOutChart(rows, null, List.of()));
   }
 
-  private static XYChart lossChart(List<Row> rows) {
+  /** {@code charts} side by side as a PNG at {@code file}, written aside and renamed into place. */
+  public static Path save(Path file, XYChart... charts) throws IOException {
+    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    try (OutputStream out = Files.newOutputStream(temp)) {
+      BitmapEncoder.saveBitmap(List.of(charts), 1, charts.length, out, BitmapEncoder.BitmapFormat.PNG);
+    }
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return file;
+  }
+
+  /** The loss per step and its trailing mean. */
+  public static XYChart lossChart(List<Row> rows) {
     XYChart chart = chart("Training loss", "loss");
     if (rows.isEmpty()) {
       return chart;
@@ -79,6 +87,10 @@ public final class TrainingCurves {
     // a trailing mean over a tenth of the run (at least 1, at most 50 steps) shows the trend through
     // the batch-to-batch noise of a contrastive loss
     int window = Math.max(1, Math.min(50, rows.size() / 10));
+    if (window == 1) {
+      raw.setLineColor(new Color(20, 60, 160)); // too short a run for a mean to say more
+      return chart;
+    }
     double[] mean = new double[losses.length];
     double sum = 0;
     for (int i = 0; i < losses.length; i++) {
@@ -88,17 +100,25 @@ public final class TrainingCurves {
       }
       mean[i] = sum / Math.min(i + 1, window);
     }
-    XYSeries trend = chart.addSeries("mean of " + window + (window == 1 ? " step" : " steps"), steps, mean);
+    XYSeries trend = chart.addSeries("mean of " + window + " steps", steps, mean);
     trend.setMarker(SeriesMarkers.NONE);
     trend.setLineColor(new Color(20, 60, 160));
     return chart;
   }
 
-  private static XYChart heldOutChart(List<Row> rows) {
-    XYChart chart = chart("Held-out retrieval", "score");
+  /**
+   * nDCG@5 and Recall@1 at each evaluation; {@code start} (may be null) is drawn at step 0 (the
+   * untrained model), each reference as a grey horizontal line.
+   */
+  public static XYChart heldOutChart(List<Row> rows, TrainingRun.HeldOut start, List<Reference> references) {
+    XYChart chart = chart(start == null ? "Held-out retrieval" : "Held-out retrieval (step 0: untrained)", "score");
     chart.getStyler().setYAxisMin(0.0);
     chart.getStyler().setYAxisMax(1.0);
-    List<Row> evaluated = rows.stream().filter(r -> r.heldOut() != null).toList();
+    List<Row> evaluated = new ArrayList<>();
+    if (start != null) {
+      evaluated.add(new Row(0, Double.NaN, 0, start));
+    }
+    rows.stream().filter(r -> r.heldOut() != null).forEach(evaluated::add);
     if (evaluated.isEmpty()) {
       return chart;
     }
@@ -107,6 +127,14 @@ public final class TrainingCurves {
         .setMarker(SeriesMarkers.CIRCLE);
     chart.addSeries("Recall@1", steps, evaluated.stream().mapToDouble(r -> r.heldOut().recallAt1()).toArray())
         .setMarker(SeriesMarkers.DIAMOND);
+    double end = Math.max(1, steps[steps.length - 1]);
+    Color[] greys = {Color.GRAY, Color.LIGHT_GRAY, Color.DARK_GRAY};
+    for (int i = 0; i < references.size(); i++) {
+      Reference reference = references.get(i);
+      XYSeries line = chart.addSeries(reference.name(), new double[] {0, end}, new double[] {reference.value(), reference.value()});
+      line.setMarker(SeriesMarkers.NONE);
+      line.setLineColor(greys[i % greys.length]);
+    }
     return chart;
   }
 
