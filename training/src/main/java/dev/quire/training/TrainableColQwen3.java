@@ -160,13 +160,20 @@ public final class TrainableColQwen3 implements AutoCloseable {
    */
   public void gradientCheckpointing(boolean on) {
     if (on) {
-      adapters.stream().map(a -> a.module().key()).filter(key -> key.contains("visual")).findFirst()
-          .ifPresent(key -> {
-            throw new IllegalArgumentException("gradient checkpointing runs the vision tower without gradients,"
-                + " but the adapter trains " + key);
-          });
+      visionModule().ifPresent(key -> {
+        throw new IllegalArgumentException("gradient checkpointing runs the vision tower without gradients,"
+            + " but the adapter trains " + key);
+      });
     }
     checkpointing = on;
+  }
+
+  /**
+   * An adapted module of the vision tower, if the adapter has one. Such a module gets no true
+   * gradient: the tower runs the fused attention, whose output DJL cuts from autograd's graph.
+   */
+  public java.util.Optional<String> visionModule() {
+    return adapters.stream().map(a -> a.module().key()).filter(key -> key.contains("visual")).findFirst();
   }
 
   /**

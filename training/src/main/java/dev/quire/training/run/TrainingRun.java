@@ -282,7 +282,8 @@ public final class TrainingRun {
     HeldOutEvaluation evaluation = new HeldOutEvaluation(data.heldOut(), config.batchSize());
     List<StepRecord> records = new ArrayList<>();
     try (ModelInputs inputs = ModelInputs.open(config.model());
-        TrainableColQwen3 model = TrainableColQwen3.load(config.model(), adapter, Device.cpu(), EagerAttention::causal);
+        TrainableColQwen3 model = refusingVisionModules(
+            TrainableColQwen3.load(config.model(), adapter, Device.cpu(), EagerAttention::causal));
         AdamW adamW = new AdamW(model.parameters(),
             AdamW.Hyperparameters.torchDefaults().withWeightDecay(config.weightDecay()), model.backbone().manager());
         BufferedWriter writer = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
@@ -344,6 +345,18 @@ public final class TrainingRun {
       }
     }
     return records;
+  }
+
+  /** {@code model}, unless its adapter trains a module of the vision tower (closed then). */
+  private static TrainableColQwen3 refusingVisionModules(TrainableColQwen3 model) {
+    Optional<String> vision = model.visionModule();
+    if (vision.isPresent()) {
+      model.close();
+      throw new IllegalArgumentException("the adapter trains " + vision.get() + " in the vision tower, whose fused"
+          + " attention has no gradient through DJL: its gradients would be wrong; choose --lora-targets in the"
+          + " decoder and the projection (colpali-engine's default)");
+    }
+    return model;
   }
 
   /**

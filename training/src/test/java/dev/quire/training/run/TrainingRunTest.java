@@ -123,4 +123,18 @@ class TrainingRunTest {
     }
     assertThat(losses.get(0).get(2)).isNotEqualTo(losses.get(0).get(0));   // the steps changed the adapter
   }
+
+  @Test
+  void anAdapterOnTheVisionTowerIsRefusedBeforeAStep() {
+    LoraConfig vision = new LoraConfig(2, 2, 0.0, false, new LoraConfig.Targets.Names(List.of("qkv", "q_proj")),
+        LoraConfig.Init.GAUSSIAN);
+    Path out = dir.resolve("vision");
+    var config = new TrainingRun.Config(Fixtures.path("colqwen3-tiny-128"), null, vision, out, 2, 2, 1, 5e-3, 0,
+        TrainingRun.Schedule.LINEAR, TrainingRun.Loss.COLBERT, 0, 0.01, 1.0, 11, 0, 0);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TrainingRun(config, data, null).run(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("vision tower").hasMessageContaining("--lora-targets");
+    assertThat(out.resolve(TrainingRun.LOG_FILE)).satisfiesAnyOf(
+        log -> assertThat(log).doesNotExist(), log -> assertThat(log).isEmptyFile());
+  }
 }
