@@ -15,7 +15,6 @@ import dev.quire.evaluation.MetricsConfig;
 import dev.quire.evaluation.ScoredDoc;
 import dev.quire.evaluation.benchmark.PlainBm25;
 import dev.quire.model.TorchRuntime;
-import dev.quire.training.FreshAdapter;
 import dev.quire.training.LoraConfig;
 import dev.quire.training.data.ExampleOrder;
 import dev.quire.training.data.PageRef;
@@ -113,11 +112,7 @@ final class TrainBenchCommand implements Callable<Integer> {
 
     LoraConfig lora = adapter.config();
     Path run = out.resolve("run");
-    Path initial = run.resolve("initial-adapter");
-    if (!Files.isDirectory(initial)) {
-      Files.createDirectories(run);
-      FreshAdapter.write(model, lora, seed, initial); // the run picks this folder up as its start
-    }
+    Path initial = TrainingRun.initialAdapter(run, model, lora, seed); // the run picks this folder up as its start
     Bm25Figures bm25 = bm25(data.heldOut(), heldOutPages);
     stdout.printf(Locale.ROOT, "BM25 (%s) on the held-out split: nDCG@5 %.4f, Recall@1 %.4f%n",
         PlainBm25.DESCRIPTION, bm25.ndcgAt5(), bm25.recallAt1());
@@ -163,11 +158,6 @@ final class TrainBenchCommand implements Callable<Integer> {
   /** BM25's figures on the held-out split. */
   record Bm25Figures(double ndcgAt5, double recallAt1, int pagesWithoutText) {}
 
-  /**
-   * A plain BM25 over the text of the held-out pages the model ranks (their PDF text layer, OCR
-   * where a page has none and Tesseract is there, as {@code quire index} reads them), ranked for
-   * the same queries and judged by the same relevant page.
-   */
   /** The synthetic corpus' pages are pages of files; the benchmark reads their text and images there. */
   private static PageRef.FilePage filePage(PageRef page) {
     if (page instanceof PageRef.FilePage file) {
@@ -176,6 +166,11 @@ final class TrainBenchCommand implements Callable<Integer> {
     throw new IllegalArgumentException("the benchmark runs on the synthetic corpus' file pages, not " + page);
   }
 
+  /**
+   * A plain BM25 over the text of the held-out pages the model ranks (their PDF text layer, OCR
+   * where a page has none and Tesseract is there, as {@code quire index} reads them), ranked for
+   * the same queries and judged by the same relevant page.
+   */
   private static Bm25Figures bm25(List<TrainingExample> heldOut, List<PageRef> pages) throws IOException {
     PlainBm25.Builder builder = PlainBm25.builder();
     int empty = 0;
@@ -206,6 +201,13 @@ final class TrainBenchCommand implements Callable<Integer> {
     return new Bm25Figures(ndcg / heldOut.size(), recall / heldOut.size(), empty);
   }
 
+  /** The median of the steps' examples/s, the first left out when there are more (it loads and renders). */
+  private static double medianExamplesPerSecond(List<TrainingRun.StepRecord> records) {
+    double[] rates = records.stream().skip(records.size() > 1 ? 1 : 0)
+        .mapToDouble(TrainingRun.StepRecord::examplesPerSecond).sorted().toArray();
+    return rates.length == 0 ? Double.NaN : rates[rates.length / 2];
+  }
+
   /**
    * How many steps fit the time budget: a few probe steps give the rate (their first is left out,
    * it pays for loading and rendering), the untrained evaluation's time the cost of each evaluation.
@@ -216,8 +218,7 @@ final class TrainBenchCommand implements Callable<Integer> {
     TrainingRun.Config config = new TrainingRun.Config(model, null, lora, probeRun, probe, batchSize, 1, learningRate,
         0, TrainingRun.Schedule.LINEAR, TrainingRun.Loss.COLBERT, 0, 0.0, 1.0, seed, 0, 0);
     List<TrainingRun.StepRecord> records = new TrainingRun(config, data, null).run(null);
-    double[] rates = records.stream().skip(1).mapToDouble(TrainingRun.StepRecord::examplesPerSecond).sorted().toArray();
-    double rate = rates.length == 0 ? records.getFirst().examplesPerSecond() : rates[rates.length / 2];
+    double rate = medianExamplesPerSecond(records);
     double secondsPerStep = batchSize / rate + (evalEvery > 0 ? evalSeconds / evalEvery : 0);
     int fitting = Math.max(1, (int) (minutes * 60 / secondsPerStep));
     stdout.printf(Locale.ROOT, "probe: %.1f examples/s over %d steps; %d steps fit %.1f minutes%n", rate, probe, fitting, minutes);
@@ -284,11 +285,8 @@ final class TrainBenchCommand implements Callable<Integer> {
       return records.reversed().stream().filter(r -> r.heldOut() != null).findFirst().orElse(null);
     }
 
-    /** The median of the steps' examples/s, the first left out (it loads and renders). */
     double medianExamplesPerSecond() {
-      double[] rates = records.stream().skip(records.size() > 1 ? 1 : 0)
-          .mapToDouble(TrainingRun.StepRecord::examplesPerSecond).sorted().toArray();
-      return rates.length == 0 ? Double.NaN : rates[rates.length / 2];
+      return TrainBenchCommand.medianExamplesPerSecond(records);
     }
 
     String summary() {

@@ -8,8 +8,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.quire.model.qwen3vl.Attention;
+import dev.quire.model.qwen3vl.LibtorchScalar;
 import dev.quire.model.qwen3vl.Qwen3VLConfig;
-import dev.quire.training.loss.LibtorchScalar;
 
 /**
  * Causal attention within each packed sequence as {@code softmax(q k^T scale + mask) v} in plain

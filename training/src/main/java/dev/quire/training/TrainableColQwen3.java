@@ -19,6 +19,7 @@ import dev.quire.model.qwen3vl.Linear;
 import dev.quire.model.qwen3vl.LoraAdapter;
 import dev.quire.model.qwen3vl.Qwen3VLConfig;
 import dev.quire.model.qwen3vl.Qwen3VLModel;
+import dev.quire.training.optim.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ public final class TrainableColQwen3 implements AutoCloseable {
   private final JsonNode adapterConfig;
   private final List<LayerCheckpoints> pending = new ArrayList<>();
   private boolean checkpointing;
+  private boolean verifyRecomputation;
 
   /** A training pass drops LoRA inputs at the adapter's {@code lora_dropout}; an evaluation pass does not. */
   public enum Pass { TRAINING, EVALUATION }
@@ -127,13 +129,7 @@ public final class TrainableColQwen3 implements AutoCloseable {
    * {@code GradientCollector} does not reset them), so a step starts here.
    */
   public void zeroGradients() {
-    for (Linear.LowRank adapter : adapters) {
-      for (NDArray matrix : new NDArray[] {adapter.a(), adapter.b()}) {
-        try (NDArray gradient = matrix.getGradient()) {
-          gradient.set(new NDIndex("..."), 0f); // zeros, not g - g: that keeps a NaN
-        }
-      }
-    }
+    Trainer.zeroGradients(List.copyOf(parameters().values()));
   }
 
   /** The adapter's LoRA dropout, applied in {@link Pass#TRAINING} passes. */
@@ -177,17 +173,29 @@ public final class TrainableColQwen3 implements AutoCloseable {
   }
 
   /**
+   * With gradient checkpointing, also compares each recomputed layer output with the first pass's
+   * ({@link #backwardThroughCheckpoints} returns the largest difference): a check for tests, which
+   * costs a pass over every layer's output.
+   */
+  public void verifyRecomputation(boolean on) {
+    verifyRecomputation = on;
+  }
+
+  /**
    * Carries the backward pass that just reached this step's embeddings on through the decoder layers
-   * of every checkpointed embedding since the last call (nothing without checkpointing). Returns
-   * the largest difference between a recomputed layer output and the first pass's, which is 0 when
-   * the recomputation drew the same dropout masks ({@link LayerCheckpoints#recomputeDrift}).
+   * of every checkpointed embedding since the last call (nothing without checkpointing). Returns,
+   * when {@link #verifyRecomputation verifying}, the largest difference between a recomputed layer
+   * output and the first pass's, which is 0 when the recomputation drew the same dropout masks
+   * ({@link LayerCheckpoints#recomputeDrift}); else 0.
    */
   public double backwardThroughCheckpoints() {
     double drift = 0;
     try {
       for (LayerCheckpoints checkpoints : pending) {
         checkpoints.backward();
-        drift = Math.max(drift, checkpoints.recomputeDrift());
+        if (verifyRecomputation) {
+          drift = Math.max(drift, checkpoints.recomputeDrift());
+        }
       }
       return drift;
     } finally {
@@ -207,7 +215,7 @@ public final class TrainableColQwen3 implements AutoCloseable {
       try (NDArray draw = into.randomInteger(0, Integer.MAX_VALUE, new Shape(), DataType.INT64)) {
         seed = (int) draw.getLong();
       }
-      LayerCheckpoints checkpoints = new LayerCheckpoints(into, seed);
+      LayerCheckpoints checkpoints = new LayerCheckpoints(into, seed, verifyRecomputation);
       pending.add(checkpoints);
       hidden = backbone.forward(into, sequences, attend, checkpoints);
     } else {

@@ -29,6 +29,7 @@ public final class LayerCheckpoints implements AutoCloseable {
 
   private final NDManager manager;
   private final int seed;
+  private final boolean verify;
   private final List<NDArray> inputs = new ArrayList<>();
   private final java.util.Map<Integer, NDArray> outputs = new java.util.HashMap<>();
   private TextDecoder decoder;
@@ -40,10 +41,16 @@ public final class LayerCheckpoints implements AutoCloseable {
   private double drift;
   private boolean done;
 
-  /** Kept arrays go into a sub-manager of {@code manager}; {@code seed} fixes the layers' dropout masks. */
-  public LayerCheckpoints(NDManager manager, int seed) {
+  /**
+   * Kept arrays go into a sub-manager of {@code manager}; {@code seed} fixes the layers' dropout
+   * masks; {@code verify} compares each recomputed layer output with the first pass's
+   * ({@link #recomputeDrift}), at the price of a pass over each output and a copy of the outputs
+   * DeepStack changes: for tests, not for every training step.
+   */
+  public LayerCheckpoints(NDManager manager, int seed, boolean verify) {
     this.manager = manager.newSubManager();
     this.seed = seed;
+    this.verify = verify;
   }
 
   /** Called by the decoder before its first layer: what a recomputation needs besides the inputs. */
@@ -76,7 +83,9 @@ public final class LayerCheckpoints implements AutoCloseable {
    * the next layer's input, kept already).
    */
   void keepOutput(int layer, NDArray output) {
-    outputs.put(layer, keep(output.duplicate()));
+    if (verify) {
+      outputs.put(layer, keep(output.duplicate()));
+    }
   }
 
   /**
@@ -140,9 +149,11 @@ public final class LayerCheckpoints implements AutoCloseable {
             NDArray output = decoder.layer(i, input, attention, cos, sin);
             // DeepStack additions after a layer are constants: its output's gradient passes as it is
             JniUtils.backward((PtNDArray) output, (PtNDArray) g, false, false);
-            NDArray firstPass = outputs.getOrDefault(i, i + 1 < inputs.size() ? inputs.get(i + 1) : last);
-            drift = Math.max(drift, withoutGraph(() -> output.sub(firstPass).abs().max()
-                .toType(DataType.FLOAT64, false).getDouble()));
+            if (verify) {
+              NDArray firstPass = outputs.getOrDefault(i, i + 1 < inputs.size() ? inputs.get(i + 1) : last);
+              drift = Math.max(drift, withoutGraph(() -> output.sub(firstPass).abs().max()
+                  .toType(DataType.FLOAT64, false).getDouble()));
+            }
             NDArray next = needsInputGradient ? input.getGradient() : null;
             if (next != null) {
               NDScope.unregister(next);
@@ -159,10 +170,11 @@ public final class LayerCheckpoints implements AutoCloseable {
 
   /**
    * The largest difference between a recomputed layer output and the first pass's: 0 when the
-   * recomputation saw what the first pass saw (inputs, dropout masks), as it must.
+   * recomputation saw what the first pass saw (inputs, dropout masks), as it must; NaN unless
+   * verifying.
    */
   public double recomputeDrift() {
-    return drift;
+    return verify ? drift : Double.NaN;
   }
 
   @Override

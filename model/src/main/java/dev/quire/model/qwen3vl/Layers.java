@@ -33,18 +33,8 @@ final class Layers {
   static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
     NDArray wide = Casts.to(x, DataType.FLOAT32);
     NDArray variance = wide.square().mean(new int[] {-1}, true);
-    NDArray normed = wide.mul(variance.add(eps).pow(scalar(x.getManager(), -0.5f)));
+    NDArray normed = wide.mul(variance.add(eps).pow(LibtorchScalar.of(x.getManager(), -0.5f)));
     return Casts.to(normed, x.getDataType()).mul(weight);
-  }
-
-  /**
-   * A float32 scalar in libtorch's own memory, for operations that autograd differentiates with
-   * the scalar (a product, a power): given a Java number, DJL makes a tensor over a Java buffer
-   * and closes it at once, and once the buffer is collected, a backward pass reads freed memory
-   * (garbage gradients, no error). Same values as the number.
-   */
-  static NDArray scalar(NDManager manager, float value) {
-    return manager.full(new Shape(), value, DataType.FLOAT32);
   }
 
   /** LayerNorm over the last axis. */

@@ -66,7 +66,7 @@ public record Linear(NDArray weight, NDArray bias, List<LowRank> adapters) {
     float dropout = LORA_DROPOUT.orElse(0f);
     NDArray input = dropout == 0 ? x : dropped(x, dropout);
     return Layers.linear(Layers.linear(input, adapter.a(), null), adapter.b(), null)
-        .muli(Layers.scalar(x.getManager(), adapter.module().scale()));
+        .muli(LibtorchScalar.of(x.getManager(), adapter.module().scale()));
   }
 
   private static NDArray dropped(NDArray x, float p) {

@@ -21,10 +21,6 @@ public final class ExampleOrder {
     this.seed = seed;
   }
 
-  public int size() {
-    return size;
-  }
-
   /** The index of the example visited at {@code position} (0-based, counted across epochs). */
   public synchronized int at(long position) {
     if (position < 0) {

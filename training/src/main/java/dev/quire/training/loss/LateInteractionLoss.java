@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
+import dev.quire.model.qwen3vl.LibtorchScalar;
 import java.util.Objects;
 
 /**

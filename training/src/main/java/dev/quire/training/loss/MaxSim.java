@@ -3,6 +3,7 @@ package dev.quire.training.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.quire.model.qwen3vl.LibtorchScalar;
 
 /**
  * ColBERT's MaxSim as colpali-engine's losses compute it: each query token's best match among a

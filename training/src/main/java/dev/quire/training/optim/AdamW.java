@@ -99,10 +99,6 @@ public final class AdamW implements Optimizer {
     }
   }
 
-  public Hyperparameters hyperparameters() {
-    return hyper;
-  }
-
   @Override
   public long steps() {
     return steps;

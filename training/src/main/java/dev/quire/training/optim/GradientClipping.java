@@ -5,8 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
+import dev.quire.model.qwen3vl.LibtorchScalar;
 import java.util.List;
 
 /** {@code torch.nn.utils.clip_grad_norm_} with the 2-norm, on the CPU path torch takes (no foreach). */
@@ -34,7 +33,7 @@ public final class GradientClipping {
       }
       NDArray total = NDArrays.stack(norms).norm();
       if (maxNorm > 0) {
-        NDArray coefficient = manager.full(new Shape(), (float) maxNorm, DataType.FLOAT32)
+        NDArray coefficient = LibtorchScalar.of(manager, maxNorm)
             .div(total.add(EPSILON)).minimum(1f);
         for (NDArray gradient : gradients) {
           gradient.muli(coefficient);

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
+import dev.quire.model.qwen3vl.LibtorchScalar;
 import dev.quire.model.safetensors.SafetensorsFile;
 import dev.quire.model.safetensors.SafetensorsWriter;
-import dev.quire.training.loss.LibtorchScalar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,11 +37,6 @@ public final class Trainer {
     /** Without loss scaling (float32). */
     public Config(double maxGradNorm) {
       this(maxGradNorm, null);
-    }
-
-    /** transformers' {@code TrainingArguments} default: clip at 1.0. */
-    public static Config trainerDefaults() {
-      return new Config(1.0);
     }
   }
 
@@ -74,16 +69,11 @@ public final class Trainer {
 
   /**
    * What an optimiser step did: its index (1 for the first), the learning rate it ran at, the
-   * gradient norm before clipping, each micro-batch's loss (before the division).
+   * gradient norm before clipping, each micro-batch's loss (before the division); with loss
+   * scaling, whether the step was skipped for an overflow and the scale it ran at (else false, 1).
    */
   public record StepReport(long step, double learningRate, double gradNorm, List<Float> losses, boolean skipped,
-      double lossScale) {
-
-    /** A step that ran, without loss scaling. */
-    public StepReport(long step, double learningRate, double gradNorm, List<Float> losses) {
-      this(step, learningRate, gradNorm, losses, false, 1);
-    }
-  }
+      double lossScale) {}
 
   private final List<NDArray> parameters;
   private final Optimizer optimizer;
@@ -241,7 +231,7 @@ public final class Trainer {
    * libtorch adds every backward pass to the gradients; nothing resets them but this. Written as
    * zeros (not g - g, which keeps a NaN or an infinity of an overflowed step forever).
    */
-  static void zeroGradients(List<NDArray> parameters) {
+  public static void zeroGradients(List<NDArray> parameters) {
     for (NDArray parameter : parameters) {
       try (NDArray gradient = parameter.getGradient()) {
         gradient.set(new NDIndex("..."), 0f);

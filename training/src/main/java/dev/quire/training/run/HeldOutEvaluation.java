@@ -2,6 +2,7 @@ package dev.quire.training.run;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import dev.quire.evaluation.Measure;
 import dev.quire.evaluation.Metric;
 import dev.quire.evaluation.Metrics;
@@ -27,14 +28,12 @@ import java.util.Map;
  */
 final class HeldOutEvaluation {
 
-  /** The figures of one evaluation. */
-  record Result(double ndcgAt5, double recallAt1) {}
-
   private static final Metric NDCG_5 = new Metric(Measure.NDCG, 5);
   private static final Metric RECALL_1 = new Metric(Measure.RECALL, 1);
 
   private final List<TrainingExample> examples;
   private final List<PageRef> pages;
+  private final Map<PageRef, Integer> pageIndex = new java.util.HashMap<>();
   private final int batchSize;
   private final LateInteractionScoring scoring = MaxSim.colpaliDefault();
   private final Metrics metrics = new Metrics(MetricsConfig.DEFAULT.withCutoffs(List.of(1, 5)));
@@ -42,6 +41,9 @@ final class HeldOutEvaluation {
   HeldOutEvaluation(List<TrainingExample> examples, int batchSize) {
     this.examples = List.copyOf(examples);
     this.pages = examples.stream().map(TrainingExample::positive).distinct().toList();
+    for (int p = 0; p < pages.size(); p++) {
+      pageIndex.put(pages.get(p), p);
+    }
     this.batchSize = batchSize;
   }
 
@@ -49,10 +51,15 @@ final class HeldOutEvaluation {
     return examples.isEmpty();
   }
 
-  Result evaluate(TrainableColQwen3 model, ModelInputs inputs) throws IOException {
+  TrainingRun.HeldOut evaluate(TrainableColQwen3 model, ModelInputs inputs) throws IOException {
     double[][] scores = new double[examples.size()][pages.size()];
     try (NDManager manager = model.backbone().manager().newSubManager()) {
-      List<Qwen3VLModel.Sequence> querySequences = examples.stream().map(e -> inputs.query(e.query())).toList();
+      // the queries once, in blocks; then every block against each batch of pages
+      List<NDArray> queryBlocks = new ArrayList<>();
+      for (int q = 0; q < examples.size(); q += batchSize) {
+        queryBlocks.add(model.embed(manager, examples.subList(q, Math.min(examples.size(), q + batchSize)).stream()
+            .map(e -> inputs.query(e.query())).toList(), Pass.EVALUATION));
+      }
       for (int from = 0; from < pages.size(); from += batchSize) {
         List<Qwen3VLModel.Sequence> batch = new ArrayList<>();
         for (PageRef page : pages.subList(from, Math.min(pages.size(), from + batchSize))) {
@@ -60,14 +67,15 @@ final class HeldOutEvaluation {
         }
         try (NDManager step = manager.newSubManager()) {
           NDArray documents = model.embed(step, batch, Pass.EVALUATION);
-          for (int q = 0; q < querySequences.size(); q += batchSize) {
-            NDArray queries = model.embed(step, querySequences.subList(q, Math.min(querySequences.size(), q + batchSize)),
-                Pass.EVALUATION);
-            float[] block = scoring.allPairs(queries, documents).toFloatArray();
-            int rows = (int) queries.getShape().get(0);
+          for (int b = 0; b < queryBlocks.size(); b++) {
+            float[] block;
+            try (NDScope scope = new NDScope()) { // the scores belong to the queries' manager: freed here
+              block = scoring.allPairs(queryBlocks.get(b), documents).toFloatArray();
+            }
+            int rows = (int) queryBlocks.get(b).getShape().get(0);
             for (int i = 0; i < rows; i++) {
               for (int j = 0; j < batch.size(); j++) {
-                scores[q + i][from + j] = block[i * batch.size() + j];
+                scores[b * batchSize + i][from + j] = block[i * batch.size() + j];
               }
             }
           }
@@ -82,13 +90,13 @@ final class HeldOutEvaluation {
         ranking.add(new ScoredDoc(pages.get(p).toString() + "#" + p, scores[q][p]));
       }
       ranking.sort(ScoredDoc.TREC_ORDER);
-      int relevant = pages.indexOf(examples.get(q).positive());
+      int relevant = pageIndex.get(examples.get(q).positive());
       Map<String, Integer> judgments = new LinkedHashMap<>();
       judgments.put(pages.get(relevant).toString() + "#" + relevant, 1);
       Map<Metric, Double> values = metrics.evaluateQuery(judgments, ranking);
       ndcg += values.get(NDCG_5);
       recall += values.get(RECALL_1);
     }
-    return new Result(ndcg / examples.size(), recall / examples.size());
+    return new TrainingRun.HeldOut(ndcg / examples.size(), recall / examples.size());
   }
 }

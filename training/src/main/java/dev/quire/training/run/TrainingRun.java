@@ -265,13 +265,7 @@ public final class TrainingRun {
     } else if (config.lora() != null) {
       adapter = config.lora();
     } else {
-      adapter = config.out().resolve("initial-adapter");
-      if (!Files.isDirectory(adapter)) {
-        Path temp = config.out().resolve(".initial-adapter.tmp");
-        deleteTree(temp);
-        FreshAdapter.write(config.model(), config.freshAdapter(), config.seed(), temp);
-        Files.move(temp, adapter, StandardCopyOption.ATOMIC_MOVE);
-      }
+      adapter = initialAdapter(config.out(), config.model(), config.freshAdapter(), config.seed());
     }
     Path log = config.out().resolve(LOG_FILE);
     keepLogUpTo(log, startStep);
@@ -318,8 +312,7 @@ public final class TrainingRun {
         HeldOut heldOut = null;
         if (config.evalEvery() > 0 && !evaluation.isEmpty()
             && (done % config.evalEvery() == 0 || done == config.steps() || timeUp)) {
-          HeldOutEvaluation.Result result = evaluation.evaluate(model, inputs);
-          heldOut = new HeldOut(result.ndcgAt5(), result.recallAt1());
+          heldOut = evaluation.evaluate(model, inputs);
           if (heldOut.ndcgAt5() > best) {
             best = heldOut.ndcgAt5();
             saveBest(model, done, heldOut);
@@ -347,6 +340,22 @@ public final class TrainingRun {
     return records;
   }
 
+  /**
+   * {@code out/initial-adapter}: a fresh adapter of {@code lora} drawn from {@code seed}, written
+   * once (through a temporary folder, so a killed process leaves none half written) and reused.
+   */
+  public static Path initialAdapter(Path out, Path model, LoraConfig lora, long seed) throws IOException {
+    Path adapter = out.resolve("initial-adapter");
+    if (!Files.isDirectory(adapter)) {
+      Files.createDirectories(out);
+      Path temp = out.resolve(".initial-adapter.tmp");
+      deleteTree(temp);
+      FreshAdapter.write(model, lora, seed, temp);
+      Files.move(temp, adapter, StandardCopyOption.ATOMIC_MOVE);
+    }
+    return adapter;
+  }
+
   /** {@code model}, unless its adapter trains a module of the vision tower (closed then). */
   private static TrainableColQwen3 refusingVisionModules(TrainableColQwen3 model) {
     Optional<String> vision = model.visionModule();
@@ -368,8 +377,7 @@ public final class TrainingRun {
       throws IOException {
     try (ModelInputs inputs = ModelInputs.open(model);
         TrainableColQwen3 trainable = TrainableColQwen3.load(model, adapter, Device.cpu(), EagerAttention::causal)) {
-      HeldOutEvaluation.Result result = new HeldOutEvaluation(heldOut, batchSize).evaluate(trainable, inputs);
-      return new HeldOut(result.ndcgAt5(), result.recallAt1());
+      return new HeldOutEvaluation(heldOut, batchSize).evaluate(trainable, inputs);
     }
   }
 

@@ -102,6 +102,7 @@ class GradientCheckpointingTest {
         Device.cpu(), EagerAttention::causal)) {
       Pass1 plain = backward(model, Pass.EVALUATION, 1);
       model.gradientCheckpointing(true);
+      model.verifyRecomputation(true);
       Pass1 checkpointed = backward(model, Pass.EVALUATION, 1);
       assertThat(checkpointed.loss()).isCloseTo(plain.loss(), org.assertj.core.data.Offset.offset(1e-6f));
       assertThat(plain.gradients()).hasSize(58);
@@ -135,6 +136,7 @@ class GradientCheckpointingTest {
         Device.cpu(), EagerAttention::causal)) {
       assertThat(model.dropout()).isEqualTo(0.1f);
       model.gradientCheckpointing(true);
+      model.verifyRecomputation(true);
       Pass1 first = backward(model, Pass.TRAINING, 7);
       Pass1 again = backward(model, Pass.TRAINING, 7);
       Pass1 other = backward(model, Pass.TRAINING, 8);

@@ -33,7 +33,7 @@ class TrainingCurvesTest {
     BufferedImage image = ImageIO.read(png.toFile());
     assertThat(image.getWidth()).isEqualTo(1280);            // two panels side by side
     assertThat(image.getHeight()).isEqualTo(420);
-    // the loss's trend line is drawn in the left panel, not in the right one
+    // too short a run for a mean: the loss itself in the trend's colour, in the left panel only
     assertThat(pixels(image, 0, 640, 0x143CA0)).isGreaterThan(50);
     assertThat(pixels(image, 640, 1280, 0x143CA0)).isZero();
     try (var entries = Files.list(run)) {
@@ -57,5 +57,20 @@ class TrainingCurvesTest {
       }
     }
     return count;
+  }
+
+  @Test
+  void theTrendIsTheTrailingMeanOverATenthOfTheRun() {
+    List<TrainingCurves.Row> rows = new java.util.ArrayList<>();
+    for (int step = 1; step <= 25; step++) {
+      rows.add(new TrainingCurves.Row(step, step % 2 == 0 ? 1.0 : 3.0, 1e-3, null));   // 3, 1, 3, 1, ...
+    }
+    var chart = TrainingCurves.lossChart(rows);
+    assertThat(chart.getSeriesCollection()).extracting(s -> s.getName()).containsExactly("loss", "mean of 2 steps");
+    double[] mean = chart.getSeries("mean of 2 steps").getYData();
+    assertThat(mean[0]).isEqualTo(3.0);                      // one step so far
+    for (int i = 1; i < mean.length; i++) {
+      assertThat(mean[i]).as("step " + (i + 1)).isEqualTo(2.0);
+    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.quire.training.loss;
+package dev.quire.model.qwen3vl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,8 +10,9 @@ import ai.djl.ndarray.types.Shape;
  * PyTorch engine makes a 0-d tensor over a Java direct buffer and closes it at once; autograd
  * keeps that tensor to differentiate a product, quotient or power, and once the garbage collector
  * frees the buffer the backward pass reads freed memory: garbage gradients, no error
- * ({@code LateInteractionLossTest} and {@code LoraGradientTest} collect garbage between the
- * forward and the backward pass to catch it). These live in libtorch's memory instead.
+ * (the training module's {@code LateInteractionLossTest} and {@code LoraGradientTest} collect
+ * garbage between the forward and the backward pass to catch it). These live in libtorch's memory
+ * instead; the model's RMSNorm power and LoRA scale use them too.
  */
 public final class LibtorchScalar {
 
