@@ -632,14 +632,10 @@ final class TextIndex implements Closeable {
 
   /** Searchable pages of one document, or of all documents when {@code documentId} is null. */
   int pageCount(String documentId) throws IOException {
+    Query pages =
+        pagesPassing(documentId == null ? PageFilter.NONE : PageFilter.documents(Set.of(documentId)));
     IndexSearcher searcher = searchers.acquire();
     try {
-      // chunk documents (text vectors) are not pages
-      Query pages = new BooleanQuery.Builder()
-          .add(documentId == null ? new org.apache.lucene.search.MatchAllDocsQuery()
-              : new TermQuery(new Term(DOCUMENT_ID, documentId)), BooleanClause.Occur.MUST)
-          .add(new org.apache.lucene.search.FieldExistsQuery(TEXT_VECTOR), BooleanClause.Occur.MUST_NOT)
-          .build();
       return searcher.count(pages);
     } finally {
       searchers.release(searcher);
