@@ -90,18 +90,23 @@ final class LmdbVectorReader implements VectorReader {
 
   @Override
   public PageBlob halfBlob(long pageId, int dimension) {
-    long row = row(pageId);
-    int tokens = memory.get(PageStore.PageRow.INT, row + PageStore.PageRow.TOKENS_OFFSET);
-    checkDimension(pageId, memory.get(PageStore.PageRow.INT, row + PageStore.PageRow.DIMENSION_OFFSET), dimension);
-    return new PageBlob(halfAt(pageId, PageCodec.halfBytes(tokens, dimension)), tokens);
+    return pageBlob(pageId, dimension, true);
   }
 
   @Override
   public PageBlob binaryBlob(long pageId, int dimension) {
+    return pageBlob(pageId, dimension, false);
+  }
+
+  /** A page's half-precision vectors or binary codes, sized from its row's token count. */
+  private PageBlob pageBlob(long pageId, int dimension, boolean half) {
     long row = row(pageId);
     int tokens = memory.get(PageStore.PageRow.INT, row + PageStore.PageRow.TOKENS_OFFSET);
     checkDimension(pageId, memory.get(PageStore.PageRow.INT, row + PageStore.PageRow.DIMENSION_OFFSET), dimension);
-    return new PageBlob(binaryAt(pageId, PageCodec.binaryBytes(tokens, dimension)), tokens);
+    long address = half
+        ? halfAt(pageId, PageCodec.halfBytes(tokens, dimension))
+        : binaryAt(pageId, PageCodec.binaryBytes(tokens, dimension));
+    return new PageBlob(address, tokens);
   }
 
   private static void checkDimension(long pageId, int stored, int expected) {

@@ -114,13 +114,8 @@ final class PageCommitter {
 
   /** Deletes the pages of a staging entry; returns their image files. */
   private static List<String> discardStaging(Tx tx, StagingEntry staging) {
-    List<String> files = new ArrayList<>();
-    for (long pageId : staging.pages().values()) {
-      PageRow row = tx.deletePage(pageId);
-      if (row != null && row.imageFile() != null) {
-        files.add(row.imageFile());
-      }
-    }
+    List<String> files =
+        deletePages(tx, staging.pages().values().stream().mapToLong(Long::longValue).toArray());
     tx.deleteStaging(staging.documentId());
     return files;
   }
@@ -363,7 +358,7 @@ final class PageCommitter {
                 long vectorPages = tx.counter(Meta.VECTOR_PAGES);
                 DocumentEntry old = tx.document(id);
                 if (old != null) {
-                  removedImages.addAll(deletePages(tx, old));
+                  removedImages.addAll(deletePages(tx, old.pageIds()));
                   vectorPages -= old.vectorPages();
                 }
                 int count = current.pages().size();
@@ -398,10 +393,13 @@ final class PageCommitter {
     }
   }
 
-  /** Deletes the visible pages of a document; returns their image files. */
-  private static List<String> deletePages(Tx tx, DocumentEntry entry) {
+  /**
+   * Deletes pages (a document's visible ones, or a staging entry's) in the given order; returns the
+   * image files of those that had one.
+   */
+  private static List<String> deletePages(Tx tx, long[] pageIds) {
     List<String> files = new ArrayList<>();
-    for (long pageId : entry.pageIds()) {
+    for (long pageId : pageIds) {
       PageRow row = tx.deletePage(pageId);
       if (row != null && row.imageFile() != null) {
         files.add(row.imageFile());
@@ -429,7 +427,7 @@ final class PageCommitter {
                   }
                   DocumentEntry old = tx.document(documentId);
                   if (old != null) {
-                    files.addAll(deletePages(tx, old));
+                    files.addAll(deletePages(tx, old.pageIds()));
                     tx.deleteDocument(documentId);
                     tx.setCounter(
                         Meta.VECTOR_PAGES, tx.counter(Meta.VECTOR_PAGES) - old.vectorPages());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
@@ -593,14 +594,57 @@ final class TextIndex implements Closeable {
     }
   }
 
-  /** Whether any page (not text chunk) passes the filter: a count, no page is collected. */
+  /**
+   * Whether any page (not text chunk) passes the filter. Asked before every filtered search, so it
+   * stops at the first page found rather than counting them all.
+   */
   boolean anyPage(PageFilter pageFilter) throws IOException {
     Query pages = pagesPassing(pageFilter);
     IndexSearcher searcher = searchers.acquire();
     try {
-      return searcher.count(pages) > 0;
+      AtomicBoolean found = new AtomicBoolean();
+      return searcher.search(pages, new org.apache.lucene.search.CollectorManager<FirstHit, Boolean>() {
+        @Override
+        public FirstHit newCollector() {
+          return new FirstHit(found); // shared: a hit in one slice ends the others too
+        }
+
+        @Override
+        public Boolean reduce(Collection<FirstHit> collectors) {
+          return found.get();
+        }
+      });
     } finally {
       searchers.release(searcher);
+    }
+  }
+
+  /**
+   * Notes that a document matched and ends the search: the leaf it is in at its first hit, every
+   * later leaf before it is read (the searcher catches the exception for that leaf only).
+   */
+  private record FirstHit(AtomicBoolean found) implements org.apache.lucene.search.Collector {
+    @Override
+    public org.apache.lucene.search.LeafCollector getLeafCollector(
+        org.apache.lucene.index.LeafReaderContext context) {
+      if (found.get()) {
+        throw new org.apache.lucene.search.CollectionTerminatedException();
+      }
+      return new org.apache.lucene.search.LeafCollector() {
+        @Override
+        public void setScorer(org.apache.lucene.search.Scorable scorer) {}
+
+        @Override
+        public void collect(int doc) {
+          found.set(true);
+          throw new org.apache.lucene.search.CollectionTerminatedException();
+        }
+      };
+    }
+
+    @Override
+    public org.apache.lucene.search.ScoreMode scoreMode() {
+      return org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES;
     }
   }
 
@@ -632,14 +676,10 @@ final class TextIndex implements Closeable {
 
   /** Searchable pages of one document, or of all documents when {@code documentId} is null. */
   int pageCount(String documentId) throws IOException {
+    Query pages =
+        pagesPassing(documentId == null ? PageFilter.NONE : PageFilter.documents(Set.of(documentId)));
     IndexSearcher searcher = searchers.acquire();
     try {
-      // chunk documents (text vectors) are not pages
-      Query pages = new BooleanQuery.Builder()
-          .add(documentId == null ? new org.apache.lucene.search.MatchAllDocsQuery()
-              : new TermQuery(new Term(DOCUMENT_ID, documentId)), BooleanClause.Occur.MUST)
-          .add(new org.apache.lucene.search.FieldExistsQuery(TEXT_VECTOR), BooleanClause.Occur.MUST_NOT)
-          .build();
       return searcher.count(pages);
     } finally {
       searchers.release(searcher);

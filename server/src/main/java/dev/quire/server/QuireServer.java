@@ -31,8 +31,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,11 +136,10 @@ public final class QuireServer implements Closeable {
       if (config.sample().enabled()) {
         // A first start is ready once the sample can be searched (its first documents are in),
         // so a probe does not send traffic to a server whose only collection is still empty.
-        java.util.concurrent.atomic.AtomicBoolean seeded =
-            new java.util.concurrent.atomic.AtomicBoolean(!SampleCorpus.pending(data));
-        java.util.concurrent.atomic.AtomicReference<String> sampleJob =
-            new java.util.concurrent.atomic.AtomicReference<>();
-        if (!seeded.get()) {
+        // set once the seeding thread is done (started its job, found nothing to do, or failed)
+        AtomicBoolean seeded = new AtomicBoolean();
+        AtomicReference<String> sampleJob = new AtomicReference<>();
+        if (SampleCorpus.pending(data)) {
           readiness.await(
               "indexing the sample corpus: nothing is searchable yet",
               () -> seeded.get() && sampleSearchable(collections, jobs, config.sample(), sampleJob.get()));
@@ -174,12 +174,10 @@ public final class QuireServer implements Closeable {
     if (jobId == null || jobs.get(jobId).map(j -> j.state().finished()).orElse(true)) {
       return true; // seeding failed (logged), was done before, or its job has ended
     }
-    Optional<Collection> collection = collections.get(sample.collection());
-    try {
-      return collection.isPresent() && collection.get().quire().info().pages() > 0;
-    } catch (IOException e) {
-      return false;
-    }
+    // a read of the document list, not info(): that walks the index directory on every probe
+    return collections.get(sample.collection())
+        .map(collection -> collection.quire().documents().stream().anyMatch(d -> d.pageCount() > 0))
+        .orElse(false);
   }
 
   /** The HTTP app, for tests that look at its routes. */

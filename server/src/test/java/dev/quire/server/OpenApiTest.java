@@ -9,6 +9,7 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.quire.server.api.ServerApp;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,17 +49,6 @@ class OpenApiTest {
   }
 
   @Test
-  void everyRegisteredRouteIsDocumentedAndEveryDocumentedRouteExists() {
-    List<String> registered = dev.quire.server.api.ServerApp.routes(server.app());
-    List<String> documented = new ArrayList<>();
-    for (Map.Entry<String, JsonNode> path : document.path("paths").properties()) {
-      path.getValue().fieldNames().forEachRemaining(method -> documented.add(method + " " + path.getKey()));
-    }
-    assertThat(registered).hasSizeGreaterThan(15);
-    assertThat(documented).containsExactlyInAnyOrderElementsOf(registered);
-  }
-
-  @Test
   void theViewRecordsSchemasAreGeneratedFromTheClasses() {
     JsonNode schemas = document.path("components").path("schemas");
     // JobView's fields, snake_case, including the newest (rejected) and the enum's values
@@ -69,6 +59,9 @@ class OpenApiTest {
     assertThat(schemas.path("Hit").path("properties").path("page").path("type").asText()).isEqualTo("integer");
     assertThat(schemas.path("Job").path("properties").path("created_at").path("format").asText())
         .isEqualTo("date-time");
+    // the route/document match is checked at start (OpenApiDocumentTest); here only that the app
+    // registers its full set of routes
+    assertThat(ServerApp.routes(server.app())).hasSizeGreaterThan(15);
   }
 
   @Test

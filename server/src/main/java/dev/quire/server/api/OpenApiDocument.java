@@ -1,14 +1,17 @@
 package dev.quire.server.api;
 
+import com.fasterxml.classmate.ResolvedType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.victools.jsonschema.generator.CustomDefinition;
 import com.github.victools.jsonschema.generator.Option;
 import com.github.victools.jsonschema.generator.OptionPreset;
 import com.github.victools.jsonschema.generator.SchemaBuilder;
+import com.github.victools.jsonschema.generator.SchemaGenerationContext;
 import com.github.victools.jsonschema.generator.SchemaGenerator;
 import com.github.victools.jsonschema.generator.SchemaGeneratorConfigBuilder;
 import com.github.victools.jsonschema.generator.SchemaVersion;
@@ -168,29 +171,7 @@ final class OpenApiDocument {
           }
           return name;
         })
-        .withCustomDefinitionProvider((type, context) ->
-            type.getErasedType() == Instant.class
-                ? new com.github.victools.jsonschema.generator.CustomDefinition(
-                    context.getGeneratorConfig().createObjectNode().put("type", "string")
-                        .put("format", "date-time"),
-                    com.github.victools.jsonschema.generator.CustomDefinition.DefinitionType.INLINE,
-                    com.github.victools.jsonschema.generator.CustomDefinition.AttributeInclusion.NO)
-                : type.getErasedType() == JsonNode.class
-                    ? new com.github.victools.jsonschema.generator.CustomDefinition(
-                        context.getGeneratorConfig().createObjectNode(),
-                        com.github.victools.jsonschema.generator.CustomDefinition.DefinitionType.INLINE,
-                        com.github.victools.jsonschema.generator.CustomDefinition.AttributeInclusion.NO)
-                    : java.util.Map.class.isAssignableFrom(type.getErasedType())
-                        // a map is an object of any keys, not a definition of its own
-                        ? new com.github.victools.jsonschema.generator.CustomDefinition(
-                            context.getGeneratorConfig().createObjectNode().put("type", "object")
-                                .set("additionalProperties", context.createDefinition(
-                                    type.getTypeParameters().size() == 2
-                                        ? type.getTypeParameters().get(1)
-                                        : context.getTypeContext().resolve(Object.class))),
-                            com.github.victools.jsonschema.generator.CustomDefinition.DefinitionType.INLINE,
-                            com.github.victools.jsonschema.generator.CustomDefinition.AttributeInclusion.NO)
-                        : null);
+        .withCustomDefinitionProvider(OpenApiDocument::inline);
     SchemaBuilder builder = new SchemaGenerator(config.build()).buildMultipleSchemaDefinitions();
     GENERATED.values().forEach(builder::createSchemaReference);
     ObjectNode schemas = builder.collectDefinitions("components/schemas");
@@ -210,6 +191,31 @@ final class OpenApiDocument {
       annotate(note.getKey(), schema, (ObjectNode) note.getValue());
     }
     return schemas;
+  }
+
+  /**
+   * The types written inline rather than as definitions of their own: an instant is a date-time
+   * string, a JsonNode is any value, a map is an object of any keys; null for every other type.
+   */
+  private static CustomDefinition inline(ResolvedType type, SchemaGenerationContext context) {
+    Class<?> erased = type.getErasedType();
+    ObjectNode schema;
+    if (erased == Instant.class) {
+      schema = context.getGeneratorConfig().createObjectNode()
+          .put("type", "string").put("format", "date-time");
+    } else if (erased == JsonNode.class) {
+      schema = context.getGeneratorConfig().createObjectNode();
+    } else if (Map.class.isAssignableFrom(erased)) {
+      ResolvedType values = type.getTypeParameters().size() == 2
+          ? type.getTypeParameters().get(1)
+          : context.getTypeContext().resolve(Object.class);
+      schema = context.getGeneratorConfig().createObjectNode().put("type", "object");
+      schema.set("additionalProperties", context.createDefinition(values));
+    } else {
+      return null;
+    }
+    return new CustomDefinition(
+        schema, CustomDefinition.DefinitionType.INLINE, CustomDefinition.AttributeInclusion.NO);
   }
 
   /** Adds a written description, ranges and required fields to a generated schema. */
